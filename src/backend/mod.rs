@@ -1,0 +1,109 @@
+//! LP solver backends behind one small trait, so the model and the
+//! lexicographic driver never name a solver.
+//!
+//! A [`Backend`] opens a [`Session`] on an [`Lp`]; the driver then adds
+//! columns and rows, moves bounds and solves with one objective after
+//! another. A backend that can re-solve in place (warm start) does so; the
+//! embedded one rebuilds its model for every solve.
+
+use crate::model::Lp;
+
+pub mod microlp;
+
+/// Direction of an objective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sense {
+    /// Minimise.
+    Minimise,
+    /// Maximise.
+    Maximise,
+}
+
+/// An optimal vertex of the current LP.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LpOutcome {
+    /// Value of every column.
+    pub values: Vec<f64>,
+    /// Objective value.
+    pub objective: f64,
+    /// Row duals, when the backend provides them.
+    pub row_duals: Option<Vec<f64>>,
+}
+
+/// Why a solve gave no optimal vertex.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LpFailure {
+    /// The LP has no feasible point (for allot's LPs: numerical trouble
+    /// while holding an earlier optimum).
+    #[error("the LP is infeasible")]
+    Infeasible,
+    /// The objective is unbounded.
+    #[error("the LP is unbounded")]
+    Unbounded,
+    /// A time or iteration limit was hit.
+    #[error("the solver hit its limit: {0}")]
+    Limit(String),
+    /// Anything else the solver reported.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// An LP being solved, possibly several times with changes in between.
+pub trait Session {
+    /// Adds a column with bounds; returns its index.
+    fn add_col(&mut self, lo: f64, hi: f64, name: &str) -> usize;
+    /// Adds a row `lo ≤ Σ coef·x ≤ hi`; returns its index.
+    fn add_row(&mut self, coefs: &[(usize, f64)], lo: f64, hi: f64, name: &str) -> usize;
+    /// Changes a column's bounds.
+    fn set_col_bounds(&mut self, col: usize, lo: f64, hi: f64);
+    /// Changes a row's bounds.
+    fn set_row_bounds(&mut self, row: usize, lo: f64, hi: f64);
+    /// Solves with the given sparse objective.
+    fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome, LpFailure>;
+}
+
+/// A solver that can open sessions.
+pub trait Backend: Sync {
+    /// Short name, as given to `--solver`.
+    fn name(&self) -> &'static str;
+    /// Whether [`LpOutcome::row_duals`] is filled.
+    fn has_duals(&self) -> bool {
+        false
+    }
+    /// Opens a session on `lp`.
+    fn open(&self, lp: &Lp) -> Box<dyn Session>;
+}
+
+/// The backends compiled into this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SolverKind {
+    /// microlp, the embedded pure-Rust simplex (through good_lp).
+    #[default]
+    Microlp,
+}
+
+impl SolverKind {
+    /// Every backend in this build, by `--solver` name.
+    pub fn available() -> Vec<SolverKind> {
+        vec![SolverKind::Microlp]
+    }
+
+    /// The `--solver` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            SolverKind::Microlp => "microlp",
+        }
+    }
+
+    /// Parses a `--solver` name.
+    pub fn from_name(name: &str) -> Option<SolverKind> {
+        Self::available().into_iter().find(|k| k.name() == name)
+    }
+
+    /// The backend.
+    pub fn backend(self) -> &'static dyn Backend {
+        match self {
+            SolverKind::Microlp => &microlp::Microlp,
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! The command line: argument parsing (clap) and the commands, returning
+//! the exit status (SPEC §6: 0 solved, 1 a check failed, 2 bad input or
+//! usage, 3 solver failure). Results go to stdout, diagnostics to stderr.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::backend::SolverKind;
+use crate::error::{Error, Result};
+use crate::report::{CsvTable, OutputFormat};
+use crate::solution::Solution;
+use crate::solve::SolveOptions;
+
+/// Emergency allocation of critical items among allies.
+#[derive(Debug, Parser)]
+#[command(name = "allot", version, about, long_about = None)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// allot's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Solve a problem file and report the plan.
+    #[command(
+        after_help = "Examples:\n  allot solve problems/chips.toml\n  allot solve problems/chips.toml --all-scenarios --format json\n  allot solve problems/chips.toml --scenario strait-closed --format csv --csv-table fill"
+    )]
+    Solve(SolveArgs),
+    /// Check problem files and report every error found.
+    #[command(after_help = "Example:\n  allot validate problems/*.toml")]
+    Validate(ValidateArgs),
+}
+
+/// Options of `allot solve`.
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// The problem file (.toml or .json).
+    pub file: PathBuf,
+    /// Solve this scenario (repeatable; the base problem is solved when none is given).
+    #[arg(long = "scenario", value_name = "NAME")]
+    pub scenarios: Vec<String>,
+    /// Solve the base problem and then every scenario, in file order.
+    #[arg(long, conflicts_with = "scenarios")]
+    pub all_scenarios: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Which table `--format csv` prints.
+    #[arg(long, value_enum, default_value_t = CsvTable::Shipments)]
+    pub csv_table: CsvTable,
+    /// Write the result to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// LP backend.
+    #[arg(long, default_value = "microlp", value_parser = solver_name)]
+    pub solver: SolverKind,
+    /// Print stage timings and LP counts to stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+/// Options of `allot validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Problem files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+fn solver_name(s: &str) -> std::result::Result<SolverKind, String> {
+    SolverKind::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = SolverKind::available().iter().map(|k| k.name()).collect();
+        format!(
+            "unknown solver `{s}`; this build has: {} (HiGHS needs `--features highs`)",
+            names.join(", ")
+        )
+    })
+}
+
+/// Runs allot with these arguments (the first is the program name) and
+/// returns the exit status.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Solve(args) => solve(&args),
+        Command::Validate(args) => validate(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}", e.to_string().trim_end());
+            e.exit_code()
+        }
+    }
+}
+
+/// Writes `text` to stdout; a closed pipe is not an error.
+pub fn print_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Io {
+            path: PathBuf::from("<stdout>"),
+            source: e,
+        }),
+    }
+}
+
+/// Writes `text` to `path` atomically: a temporary file beside it, then a rename.
+pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+fn solve(args: &SolveArgs) -> Result<i32> {
+    let problem = crate::load(&args.file)?;
+    let names: Vec<Option<String>> = if args.all_scenarios {
+        std::iter::once(None)
+            .chain(problem.scenarios.iter().map(|s| Some(s.name.clone())))
+            .collect()
+    } else if args.scenarios.is_empty() {
+        vec![None]
+    } else {
+        for name in &args.scenarios {
+            if problem.scenario(name).is_none() {
+                let known: Vec<&str> = problem.scenarios.iter().map(|s| s.name.as_str()).collect();
+                let hint = crate::diagnostic::did_you_mean(name, known.iter().copied())
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                return Err(Error::usage(format!(
+                    "{}: no scenario `{name}`; {hint}scenarios in this file: {}",
+                    args.file.display(),
+                    if known.is_empty() {
+                        "none".into()
+                    } else {
+                        known.join(", ")
+                    }
+                )));
+            }
+        }
+        args.scenarios.iter().cloned().map(Some).collect()
+    };
+    let opts = SolveOptions {
+        solver: args.solver,
+        progress: None,
+    };
+    let mut solutions: Vec<Solution> = Vec::new();
+    for name in &names {
+        let (solution, stats) = crate::solve::solve_with_stats(&problem, name.as_deref(), &opts)?;
+        if args.timings {
+            eprintln!(
+                "{}{}: LP {} columns × {} rows, built in {:.3}s",
+                problem.name,
+                name.as_ref().map(|n| format!(" / {n}")).unwrap_or_default(),
+                stats.columns,
+                stats.rows,
+                stats.build_seconds
+            );
+            for s in &stats.stages {
+                eprintln!("  {:<32} {:>4} LPs {:>9.3}s", s.name, s.lps, s.seconds);
+            }
+        }
+        solutions.push(solution);
+    }
+    let text = match args.format {
+        OutputFormat::Table => crate::report::table(&solutions),
+        OutputFormat::Json => crate::report::json(&solutions),
+        OutputFormat::Csv => crate::report::csv(&solutions, args.csv_table),
+    };
+    let failed: Vec<&Solution> = solutions.iter().filter(|s| !s.verification.ok).collect();
+    match &args.output {
+        Some(path) => write_atomic(path, &text)?,
+        None => print_stdout(&text)?,
+    }
+    if let Some(s) = failed.first() {
+        let e = Error::Verification {
+            problem: s.problem.clone(),
+            detail: s.verification.worst.clone(),
+            violation: s.verification.max_violation,
+            tolerance: crate::verify::TOLERANCE,
+        };
+        eprintln!("{e}");
+        return Ok(e.exit_code());
+    }
+    Ok(0)
+}
+
+fn validate(args: &ValidateArgs) -> Result<i32> {
+    let mut code = 0;
+    for file in &args.files {
+        match crate::load(file) {
+            Ok(p) => {
+                let m = crate::model::build(&p);
+                print_stdout(&format!(
+                    "{}: ok — {} allies, {} items, {} periods, {} lanes, {} scenarios; LP {} variables, {} rows, {} non-zeros\n",
+                    file.display(),
+                    p.allies.len(),
+                    p.items.len(),
+                    p.periods,
+                    p.lanes.len(),
+                    p.scenarios.len(),
+                    m.lp.cols.len(),
+                    m.lp.rows.len(),
+                    m.lp.nonzeros()
+                ))?;
+            }
+            Err(e) => {
+                eprintln!("{}", e.to_string().trim_end());
+                code = code.max(e.exit_code());
+            }
+        }
+    }
+    Ok(code)
+}

@@ -1,0 +1,375 @@
+//! Validated [`Problem`] → the LP of SPEC §3, as a plain sparse matrix
+//! ([`Lp`]) whose columns are named by domain keys
+//! (`ship[TW->US#0,chips,t3]`), plus the index that maps plan quantities to
+//! columns ([`Model`]).
+//!
+//! Only columns that can be non-zero are created: no `x` for lanes closed in
+//! a period or dispatches arriving after T, no `p`/`s`/`u` where the bound is
+//! 0, no reserve columns where there is no reserve. Single-item lane
+//! capacities become column bounds; other capacities and export limits are
+//! rows, and only where finite.
+
+use std::collections::HashMap;
+
+use crate::problem::Problem;
+
+/// A column: a variable with bounds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Domain name, e.g. `serve[US,chips,critical,t2]`.
+    pub name: String,
+    /// Lower bound.
+    pub lo: f64,
+    /// Upper bound (`f64::INFINITY` for none).
+    pub hi: f64,
+}
+
+/// A row: `lo ≤ Σ coef·x ≤ hi`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Domain name, e.g. `balance[US,chips,t2]`.
+    pub name: String,
+    /// Sparse coefficients (column, value).
+    pub coefs: Vec<(usize, f64)>,
+    /// Lower bound (`-inf` for none).
+    pub lo: f64,
+    /// Upper bound (`inf` for none).
+    pub hi: f64,
+}
+
+/// A sparse LP without objective.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lp {
+    /// Variables.
+    pub cols: Vec<Column>,
+    /// Constraints.
+    pub rows: Vec<Row>,
+}
+
+impl Lp {
+    fn col(&mut self, name: String, lo: f64, hi: f64) -> usize {
+        self.cols.push(Column { name, lo, hi });
+        self.cols.len() - 1
+    }
+
+    fn row(&mut self, name: String, coefs: Vec<(usize, f64)>, lo: f64, hi: f64) {
+        self.rows.push(Row {
+            name,
+            coefs,
+            lo,
+            hi,
+        });
+    }
+
+    /// Number of non-zero coefficients.
+    pub fn nonzeros(&self) -> usize {
+        self.rows.iter().map(|r| r.coefs.len()).sum()
+    }
+}
+
+/// A dispatch column: units of `item` sent on `lane` in `period` (0-based).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShipCol {
+    /// Lane index.
+    pub lane: usize,
+    /// Item index.
+    pub item: usize,
+    /// 0-based dispatch period.
+    pub period: usize,
+    /// Column.
+    pub col: usize,
+}
+
+/// The LP and where each plan quantity lives in it.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The constraint matrix and bounds.
+    pub lp: Lp,
+    /// Every dispatch column.
+    pub ship: Vec<ShipCol>,
+    /// `[supply][t]` → normal production column.
+    pub make: Vec<Vec<Option<usize>>>,
+    /// `[supply][t]` → surge production column.
+    pub surge: Vec<Vec<Option<usize>>>,
+    /// `[demand][t]` → served column.
+    pub serve: Vec<Vec<Option<usize>>>,
+    /// `[supply][t]` → reserve drawn column.
+    pub draw: Vec<Vec<Option<usize>>>,
+    /// Per tier: `Σ value·u` as (column, coefficient); maximising it
+    /// minimises that tier's weighted shortage.
+    pub tier_served: Vec<Vec<(usize, f64)>>,
+    /// Per tier: the constant `Σ value·demand`.
+    pub tier_weighted_demand: Vec<f64>,
+    /// Total cost as (column, coefficient).
+    pub cost: Vec<(usize, f64)>,
+}
+
+/// Builds the LP of SPEC §3 for `p`.
+pub fn build(p: &Problem) -> Model {
+    let t_len = p.periods;
+    let mut lp = Lp::default();
+    let ally = |a: usize| p.allies[a].id.as_str();
+    let item = |k: usize| p.items[k].id.as_str();
+
+    // One stock node per (ally, item) that anything touches.
+    let mut nodes: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut node_keys: Vec<(usize, usize)> = Vec::new();
+    let mut node = |a: usize, k: usize| -> usize {
+        *nodes.entry((a, k)).or_insert_with(|| {
+            node_keys.push((a, k));
+            node_keys.len() - 1
+        })
+    };
+    let supply_node: Vec<usize> = p.supply.iter().map(|s| node(s.ally, s.item)).collect();
+    let demand_node: Vec<usize> = p.demand.iter().map(|d| node(d.ally, d.item)).collect();
+    for l in &p.lanes {
+        for &k in &l.items {
+            node(l.from, k);
+            node(l.to, k);
+        }
+    }
+    let n_nodes = node_keys.len();
+    let mut supply_of: Vec<Option<usize>> = vec![None; n_nodes];
+    for (i, &n) in supply_node.iter().enumerate() {
+        supply_of[n] = Some(i);
+    }
+
+    // Per node and period: the flows into the balance row.
+    let mut inflow: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); t_len]; n_nodes];
+    let mut outflow: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); t_len]; n_nodes];
+    let mut served_at: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); t_len]; n_nodes];
+
+    // Dispatch columns.
+    let mut ship = Vec::new();
+    let mut lane_rows: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    for (li, l) in p.lanes.iter().enumerate() {
+        let single = l.items.len() == 1;
+        for t in 0..t_len {
+            if t + l.lead_time >= t_len || l.capacity[t] <= 0.0 {
+                continue;
+            }
+            let hi = if single { l.capacity[t] } else { f64::INFINITY };
+            let mut cols = Vec::new();
+            for &k in &l.items {
+                let col = lp.col(
+                    format!(
+                        "ship[{}->{}#{li},{},t{}]",
+                        ally(l.from),
+                        ally(l.to),
+                        item(k),
+                        t + 1
+                    ),
+                    0.0,
+                    hi,
+                );
+                ship.push(ShipCol {
+                    lane: li,
+                    item: k,
+                    period: t,
+                    col,
+                });
+                outflow[nodes[&(l.from, k)]][t].push(col);
+                inflow[nodes[&(l.to, k)]][t + l.lead_time].push(col);
+                cols.push(col);
+            }
+            if !single && l.capacity[t].is_finite() {
+                lane_rows.push((li, t, cols));
+            }
+        }
+    }
+
+    // Production, surge, served.
+    let mut make = vec![vec![None; t_len]; p.supply.len()];
+    let mut surge = vec![vec![None; t_len]; p.supply.len()];
+    for (i, s) in p.supply.iter().enumerate() {
+        for t in 0..t_len {
+            if s.production[t] > 0.0 {
+                make[i][t] = Some(lp.col(
+                    format!("make[{},{},t{}]", ally(s.ally), item(s.item), t + 1),
+                    0.0,
+                    s.production[t],
+                ));
+            }
+            if s.surge[t] > 0.0 {
+                surge[i][t] = Some(lp.col(
+                    format!("surge[{},{},t{}]", ally(s.ally), item(s.item), t + 1),
+                    0.0,
+                    s.surge[t],
+                ));
+            }
+        }
+    }
+    let mut serve = vec![vec![None; t_len]; p.demand.len()];
+    let mut tier_served = vec![Vec::new(); p.tiers.len()];
+    let mut tier_weighted_demand = vec![0.0; p.tiers.len()];
+    for (i, d) in p.demand.iter().enumerate() {
+        let value = p.items[d.item].value;
+        for t in 0..t_len {
+            if d.quantity[t] > 0.0 {
+                let col = lp.col(
+                    format!(
+                        "serve[{},{},{},t{}]",
+                        ally(d.ally),
+                        item(d.item),
+                        p.tiers[d.tier],
+                        t + 1
+                    ),
+                    0.0,
+                    d.quantity[t],
+                );
+                serve[i][t] = Some(col);
+                served_at[demand_node[i]][t].push(col);
+                tier_served[d.tier].push((col, value));
+                tier_weighted_demand[d.tier] += value * d.quantity[t];
+            }
+        }
+    }
+
+    // Reserve: r[t] = r[t-1] - w[t], w[t] ≤ Σ_g u[t].
+    let mut draw = vec![vec![None; t_len]; p.supply.len()];
+    for (i, s) in p.supply.iter().enumerate() {
+        if s.reserve <= 0.0 {
+            continue;
+        }
+        let n = supply_node[i];
+        let mut prev_r: Option<usize> = None;
+        for t in 0..t_len {
+            if served_at[n][t].is_empty() {
+                // Nothing to serve at home: nothing is drawn, r[t] = r[t-1].
+                continue;
+            }
+            let w = lp.col(
+                format!("draw[{},{},t{}]", ally(s.ally), item(s.item), t + 1),
+                0.0,
+                s.reserve,
+            );
+            let r = lp.col(
+                format!("reserve[{},{},t{}]", ally(s.ally), item(s.item), t + 1),
+                0.0,
+                s.reserve,
+            );
+            draw[i][t] = Some(w);
+            let mut coefs = vec![(r, 1.0), (w, 1.0)];
+            let rhs = match prev_r {
+                Some(pr) => {
+                    coefs.push((pr, -1.0));
+                    0.0
+                }
+                None => s.reserve,
+            };
+            lp.row(
+                format!("reserve[{},{},t{}]", ally(s.ally), item(s.item), t + 1),
+                coefs,
+                rhs,
+                rhs,
+            );
+            let mut cap = vec![(w, 1.0)];
+            cap.extend(served_at[n][t].iter().map(|&c| (c, -1.0)));
+            lp.row(
+                format!("draw_cap[{},{},t{}]", ally(s.ally), item(s.item), t + 1),
+                cap,
+                f64::NEG_INFINITY,
+                0.0,
+            );
+            prev_r = Some(r);
+        }
+    }
+
+    // Free stock balance per node and period.
+    for (n, &(a, k)) in node_keys.iter().enumerate() {
+        let sup = supply_of[n];
+        let mut prev_f: Option<usize> = None;
+        for t in 0..t_len {
+            let f = lp.col(
+                format!("stock[{},{},t{}]", ally(a), item(k), t + 1),
+                0.0,
+                f64::INFINITY,
+            );
+            let mut coefs = vec![(f, 1.0)];
+            if let Some(pf) = prev_f {
+                coefs.push((pf, -1.0));
+            }
+            if let Some(i) = sup {
+                if let Some(c) = make[i][t] {
+                    coefs.push((c, -1.0));
+                }
+                if let Some(c) = surge[i][t] {
+                    coefs.push((c, -1.0));
+                }
+                if let Some(c) = draw[i][t] {
+                    coefs.push((c, -1.0));
+                }
+            }
+            coefs.extend(inflow[n][t].iter().map(|&c| (c, -1.0)));
+            coefs.extend(outflow[n][t].iter().map(|&c| (c, 1.0)));
+            coefs.extend(served_at[n][t].iter().map(|&c| (c, 1.0)));
+            let rhs = match (t, sup) {
+                (0, Some(i)) => p.supply[i].stock - p.supply[i].reserve,
+                _ => 0.0,
+            };
+            lp.row(
+                format!("balance[{},{},t{}]", ally(a), item(k), t + 1),
+                coefs,
+                rhs,
+                rhs,
+            );
+            prev_f = Some(f);
+        }
+        // Export limits.
+        if let Some(i) = sup {
+            for (t, out) in outflow[n].iter().enumerate() {
+                let limit = p.supply[i].export_limit[t];
+                if limit.is_finite() && !out.is_empty() {
+                    lp.row(
+                        format!("export[{},{},t{}]", ally(a), item(k), t + 1),
+                        out.iter().map(|&c| (c, 1.0)).collect(),
+                        f64::NEG_INFINITY,
+                        limit,
+                    );
+                }
+            }
+        }
+    }
+
+    // Capacities of lanes carrying several items.
+    for (li, t, cols) in lane_rows {
+        let l = &p.lanes[li];
+        lp.row(
+            format!("capacity[{}->{}#{li},t{}]", ally(l.from), ally(l.to), t + 1),
+            cols.iter().map(|&c| (c, 1.0)).collect(),
+            f64::NEG_INFINITY,
+            l.capacity[t],
+        );
+    }
+
+    // Cost.
+    let mut cost = Vec::new();
+    for s in &ship {
+        let c = p.lanes[s.lane].cost;
+        if c > 0.0 {
+            cost.push((s.col, c));
+        }
+    }
+    for (i, s) in p.supply.iter().enumerate() {
+        for t in 0..t_len {
+            if let (Some(c), true) = (make[i][t], s.production_cost > 0.0) {
+                cost.push((c, s.production_cost));
+            }
+            if let (Some(c), true) = (surge[i][t], s.surge_cost > 0.0) {
+                cost.push((c, s.surge_cost));
+            }
+        }
+    }
+
+    Model {
+        lp,
+        ship,
+        make,
+        surge,
+        serve,
+        draw,
+        tier_served,
+        tier_weighted_demand,
+        cost,
+    }
+}

@@ -1,0 +1,263 @@
+//! The validated problem: ids resolved to indices, per-period quantities
+//! expanded to one number per period, lanes expanded to one entry per
+//! ordered pair. Every [`Problem`] satisfies SPEC §2; build one with
+//! [`crate::load`] or [`crate::validate`].
+
+use std::collections::BTreeMap;
+
+/// How each tier's shortage is shared (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fairness {
+    /// Leximin-optimal fill rates within each tier.
+    Leximin,
+    /// No fairness step.
+    None,
+}
+
+/// A critical item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Unique id.
+    pub id: String,
+    /// Display name (defaults to the id).
+    pub name: String,
+    /// Display unit (may be empty).
+    pub unit: String,
+    /// Weight of one unit of shortage, > 0.
+    pub value: f64,
+}
+
+/// A country, region or stockpile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ally {
+    /// Unique id.
+    pub id: String,
+    /// Display name (defaults to the id).
+    pub name: String,
+}
+
+/// What one ally holds and can make of one item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Supply {
+    /// Index into [`Problem::allies`].
+    pub ally: usize,
+    /// Index into [`Problem::items`].
+    pub item: usize,
+    /// Units on hand at the start of period 1.
+    pub stock: f64,
+    /// Part of `stock` only this ally may use (≤ stock).
+    pub reserve: f64,
+    /// Normal production capacity, one per period.
+    pub production: Vec<f64>,
+    /// Cost per unit of normal production.
+    pub production_cost: f64,
+    /// Surge capacity on top of production, one per period.
+    pub surge: Vec<f64>,
+    /// Cost per unit of surge production.
+    pub surge_cost: f64,
+    /// Most shipped out per period; `f64::INFINITY` when unlimited.
+    pub export_limit: Vec<f64>,
+}
+
+/// What one ally needs of one item at one tier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Demand {
+    /// Index into [`Problem::allies`].
+    pub ally: usize,
+    /// Index into [`Problem::items`].
+    pub item: usize,
+    /// Index into [`Problem::tiers`] (0 = highest priority).
+    pub tier: usize,
+    /// Units needed, one per period.
+    pub quantity: Vec<f64>,
+}
+
+/// One directed lane (entries naming several pairs are expanded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lane {
+    /// Origin ally index.
+    pub from: usize,
+    /// Destination ally index.
+    pub to: usize,
+    /// Items carried, ascending indices.
+    pub items: Vec<usize>,
+    /// Cost per unit shipped.
+    pub cost: f64,
+    /// Most units dispatched per period, its items together;
+    /// `f64::INFINITY` when unlimited.
+    pub capacity: Vec<f64>,
+    /// Whole periods from dispatch to arrival.
+    pub lead_time: usize,
+    /// Index of the `[[lanes]]` entry this lane came from (0-based).
+    pub entry: usize,
+}
+
+impl Lane {
+    /// Whether the lane carries `item`.
+    pub fn carries(&self, item: usize) -> bool {
+        self.items.binary_search(&item).is_ok()
+    }
+}
+
+/// What a scenario change multiplies (SPEC §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Normal production capacity.
+    Production,
+    /// Surge capacity.
+    Surge,
+    /// Export limit.
+    ExportLimit,
+    /// Stock and reserve.
+    Stock,
+    /// Demand quantity.
+    Demand,
+    /// Lane capacity.
+    Lanes,
+}
+
+impl Target {
+    /// The spelling in problem files.
+    pub const NAMES: [&'static str; 6] = [
+        "production",
+        "surge",
+        "export_limit",
+        "stock",
+        "demand",
+        "lanes",
+    ];
+}
+
+/// A validated scenario change: the entries it selects are resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// What is multiplied.
+    pub target: Target,
+    /// Indices of the selected entries: into `supply` (production, surge,
+    /// export_limit, stock), `demand`, or `lanes`.
+    pub selected: Vec<usize>,
+    /// The multiplier, ≥ 0.
+    pub factor: f64,
+    /// 0-based inclusive period range.
+    pub first: usize,
+    /// 0-based inclusive period range end.
+    pub last: usize,
+}
+
+/// A named disruption.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Unique name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Applied in order.
+    pub changes: Vec<Change>,
+}
+
+/// Expected results of one solve (SPEC §7).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Expectation {
+    /// Expected weighted shortage per tier name.
+    pub weighted_shortage: BTreeMap<String, f64>,
+    /// Expected total cost.
+    pub cost: Option<f64>,
+}
+
+/// The `[expect]` table.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Expect {
+    /// Relative tolerance.
+    pub tolerance: f64,
+    /// For the base problem.
+    pub base: Expectation,
+    /// Per scenario name.
+    pub scenarios: BTreeMap<String, Expectation>,
+}
+
+/// A validated problem (SPEC §2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Shown in reports.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Horizon length T ≥ 1.
+    pub periods: usize,
+    /// Tier names, highest priority first.
+    pub tiers: Vec<String>,
+    /// Fairness rule.
+    pub fairness: Fairness,
+    /// Items.
+    pub items: Vec<Item>,
+    /// Allies.
+    pub allies: Vec<Ally>,
+    /// At most one per (ally, item).
+    pub supply: Vec<Supply>,
+    /// At most one per (ally, item, tier).
+    pub demand: Vec<Demand>,
+    /// Directed lanes.
+    pub lanes: Vec<Lane>,
+    /// Scenarios in file order.
+    pub scenarios: Vec<Scenario>,
+    /// Regression expectations.
+    pub expect: Option<Expect>,
+}
+
+impl Problem {
+    /// The scenario called `name`.
+    pub fn scenario(&self, name: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.name == name)
+    }
+
+    /// Total demand of every (ally, item, tier) triple with demand, in the
+    /// order of [`Problem::demand`].
+    pub fn total_demand(&self, d: &Demand) -> f64 {
+        d.quantity.iter().sum()
+    }
+
+    /// The problem with `scenario`'s changes applied, in order (SPEC §5).
+    /// The result has no scenarios of its own.
+    pub fn with_scenario(&self, scenario: &Scenario) -> Problem {
+        let mut p = self.clone();
+        p.scenarios.clear();
+        for change in &scenario.changes {
+            let f = change.factor;
+            let range = change.first..=change.last;
+            let scale = |values: &mut Vec<f64>| {
+                for (t, v) in values.iter_mut().enumerate() {
+                    if range.contains(&t) {
+                        *v = scaled(*v, f);
+                    }
+                }
+            };
+            for &i in &change.selected {
+                match change.target {
+                    Target::Production => scale(&mut p.supply[i].production),
+                    Target::Surge => scale(&mut p.supply[i].surge),
+                    Target::ExportLimit => scale(&mut p.supply[i].export_limit),
+                    Target::Stock => {
+                        p.supply[i].stock = scaled(p.supply[i].stock, f);
+                        p.supply[i].reserve = scaled(p.supply[i].reserve, f);
+                    }
+                    Target::Demand => scale(&mut p.demand[i].quantity),
+                    Target::Lanes => scale(&mut p.lanes[i].capacity),
+                }
+            }
+        }
+        p
+    }
+}
+
+/// `v · f`, where an unlimited `v` stays unlimited for `f > 0` and becomes 0
+/// for `f = 0` (SPEC §5).
+fn scaled(v: f64, f: f64) -> f64 {
+    if f == 0.0 {
+        0.0
+    } else if v.is_infinite() {
+        v
+    } else {
+        v * f
+    }
+}

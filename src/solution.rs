@@ -1,0 +1,284 @@
+//! The solved plan in domain terms ([`Plan`]) and the result of one solve
+//! ([`Solution`]) with every SPEC §6 field, computed from the plan and the
+//! problem data — never from LP rows.
+
+use serde::{Deserialize, Serialize};
+
+use crate::problem::Problem;
+
+/// The decisions of a plan, indexed like the problem's entries.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Plan {
+    /// `(lane, item, period (0-based), quantity)` for every dispatch.
+    pub ship: Vec<(usize, usize, usize, f64)>,
+    /// `[supply][t]` normal production.
+    pub make: Vec<Vec<f64>>,
+    /// `[supply][t]` surge production.
+    pub surge: Vec<Vec<f64>>,
+    /// `[demand][t]` units served.
+    pub served: Vec<Vec<f64>>,
+    /// `[supply][t]` reserve drawn to serve the ally's own demand.
+    pub draw: Vec<Vec<f64>>,
+}
+
+/// Outcome of a solve (SPEC §6 `status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every lexicographic stage solved to optimality and the plan passed
+    /// verification.
+    Optimal,
+    /// The stages solved, but the plan breaks the problem's rules by more
+    /// than the verification tolerance (exit 3).
+    VerificationFailed,
+}
+
+/// One tier's totals (SPEC §6 `tiers`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TierResult {
+    /// Tier name.
+    pub tier: String,
+    /// Units demanded over the horizon.
+    pub demand: f64,
+    /// Units served.
+    pub served: f64,
+    /// Units short.
+    pub shortage: f64,
+    /// `Σ value · shortage` — the quantity minimised for this tier.
+    pub weighted_shortage: f64,
+}
+
+/// Cost breakdown (SPEC §6 `cost`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostResult {
+    /// Sum of the three parts.
+    pub total: f64,
+    /// Lane costs.
+    pub transport: f64,
+    /// Normal production costs.
+    pub production: f64,
+    /// Surge production costs.
+    pub surge: f64,
+}
+
+/// Fill rate of one (ally, item, tier) with demand (SPEC §6 `fill`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FillResult {
+    /// Ally id.
+    pub ally: String,
+    /// Item id.
+    pub item: String,
+    /// Tier name.
+    pub tier: String,
+    /// Units demanded over the horizon.
+    pub demand: f64,
+    /// Units served.
+    pub served: f64,
+    /// `served / demand`.
+    pub fill_rate: f64,
+}
+
+/// One positive dispatch (SPEC §6 `shipments`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shipment {
+    /// Origin ally id.
+    pub from: String,
+    /// Destination ally id.
+    pub to: String,
+    /// 0-based index of the `[[lanes]]` entry the lane came from
+    /// (tells parallel lanes apart).
+    pub lane: usize,
+    /// Item id.
+    pub item: String,
+    /// Dispatch period (1-based).
+    pub period: usize,
+    /// Arrival period (1-based).
+    pub arrives: usize,
+    /// Units.
+    pub quantity: f64,
+    /// `quantity · lane cost`.
+    pub cost: f64,
+}
+
+/// Production of one (ally, item) in one period, when positive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductionResult {
+    /// Ally id.
+    pub ally: String,
+    /// Item id.
+    pub item: String,
+    /// Period (1-based).
+    pub period: usize,
+    /// Units of normal production.
+    pub normal: f64,
+    /// Units of surge production.
+    pub surge: f64,
+}
+
+/// The independent check of the plan against the problem data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verification {
+    /// Largest violation found, relative to max(1, |bound|).
+    pub max_violation: f64,
+    /// Which rule it was (empty when there is none).
+    pub worst: String,
+    /// `max_violation` ≤ the tolerance.
+    pub ok: bool,
+}
+
+/// Result of solving one problem or scenario (SPEC §6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Solution {
+    /// Problem name.
+    pub problem: String,
+    /// Scenario name, `None` for the base problem.
+    pub scenario: Option<String>,
+    /// Outcome.
+    pub status: Status,
+    /// Every tier in priority order.
+    pub tiers: Vec<TierResult>,
+    /// Cost breakdown.
+    pub cost: CostResult,
+    /// Every (ally, item, tier) with demand, in problem order.
+    pub fill: Vec<FillResult>,
+    /// Every positive dispatch, by period, then lane, then item.
+    pub shipments: Vec<Shipment>,
+    /// Every positive production, by ally, item and period.
+    pub production: Vec<ProductionResult>,
+    /// The plan's independent check.
+    pub verification: Verification,
+    /// Number of LPs solved.
+    pub lp_solves: usize,
+}
+
+/// Quantities below this are reported as zero (solver noise).
+pub const NOISE: f64 = 1e-9;
+
+fn clean(x: f64) -> f64 {
+    if x.abs() < NOISE { 0.0 } else { x }
+}
+
+impl Solution {
+    /// Builds the report fields from `plan`, reading every number from the
+    /// plan and the problem data.
+    pub fn from_plan(
+        p: &Problem,
+        scenario: Option<&str>,
+        plan: &Plan,
+        verification: Verification,
+        lp_solves: usize,
+    ) -> Solution {
+        let mut tiers: Vec<TierResult> = p
+            .tiers
+            .iter()
+            .map(|t| TierResult {
+                tier: t.clone(),
+                demand: 0.0,
+                served: 0.0,
+                shortage: 0.0,
+                weighted_shortage: 0.0,
+            })
+            .collect();
+        let mut fill = Vec::new();
+        for (i, d) in p.demand.iter().enumerate() {
+            let demand: f64 = d.quantity.iter().sum();
+            let served: f64 = plan.served[i].iter().sum();
+            let value = p.items[d.item].value;
+            let tr = &mut tiers[d.tier];
+            tr.demand += demand;
+            tr.served += served;
+            tr.weighted_shortage += value * (demand - served);
+            if demand > 0.0 {
+                fill.push(FillResult {
+                    ally: p.allies[d.ally].id.clone(),
+                    item: p.items[d.item].id.clone(),
+                    tier: p.tiers[d.tier].clone(),
+                    demand,
+                    served: clean(served),
+                    fill_rate: (served / demand).clamp(0.0, 1.0),
+                });
+            }
+        }
+        for t in &mut tiers {
+            t.shortage = clean((t.demand - t.served).max(0.0));
+            t.weighted_shortage = clean(t.weighted_shortage.max(0.0));
+            t.served = clean(t.served);
+        }
+
+        let mut ship: Vec<&(usize, usize, usize, f64)> =
+            plan.ship.iter().filter(|s| s.3 > NOISE).collect();
+        ship.sort_by_key(|&&(l, k, t, _)| (t, l, k));
+        let mut transport = 0.0;
+        let shipments = ship
+            .into_iter()
+            .map(|&(l, k, t, q)| {
+                let lane = &p.lanes[l];
+                let cost = q * lane.cost;
+                transport += cost;
+                Shipment {
+                    from: p.allies[lane.from].id.clone(),
+                    to: p.allies[lane.to].id.clone(),
+                    lane: lane.entry,
+                    item: p.items[k].id.clone(),
+                    period: t + 1,
+                    arrives: t + 1 + lane.lead_time,
+                    quantity: q,
+                    cost,
+                }
+            })
+            .collect();
+        let (mut production_cost, mut surge_cost) = (0.0, 0.0);
+        let mut production = Vec::new();
+        for (i, s) in p.supply.iter().enumerate() {
+            for t in 0..p.periods {
+                let (n, x) = (plan.make[i][t], plan.surge[i][t]);
+                production_cost += n * s.production_cost;
+                surge_cost += x * s.surge_cost;
+                if n > NOISE || x > NOISE {
+                    production.push(ProductionResult {
+                        ally: p.allies[s.ally].id.clone(),
+                        item: p.items[s.item].id.clone(),
+                        period: t + 1,
+                        normal: clean(n),
+                        surge: clean(x),
+                    });
+                }
+            }
+        }
+        let status = if verification.ok {
+            Status::Optimal
+        } else {
+            Status::VerificationFailed
+        };
+        Solution {
+            problem: p.name.clone(),
+            scenario: scenario.map(str::to_string),
+            status,
+            tiers,
+            cost: CostResult {
+                total: clean(transport + production_cost + surge_cost),
+                transport: clean(transport),
+                production: clean(production_cost),
+                surge: clean(surge_cost),
+            },
+            fill,
+            shipments,
+            production,
+            verification,
+            lp_solves,
+        }
+    }
+
+    /// The tier called `name`.
+    pub fn tier(&self, name: &str) -> Option<&TierResult> {
+        self.tiers.iter().find(|t| t.tier == name)
+    }
+
+    /// The fill rate of (`ally`, `item`, `tier`), if it has demand.
+    pub fn fill_rate(&self, ally: &str, item: &str, tier: &str) -> Option<f64> {
+        self.fill
+            .iter()
+            .find(|f| f.ally == ally && f.item == item && f.tier == tier)
+            .map(|f| f.fill_rate)
+    }
+}

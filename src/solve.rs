@@ -1,0 +1,403 @@
+//! The lexicographic objective of SPEC §4, driven over one LP session:
+//! per tier, minimise the weighted shortage and hold it; then (leximin) find
+//! the exact leximin vector of the tier's fill rates and hold it; last,
+//! minimise cost.
+//!
+//! ## Exact leximin
+//!
+//! For tier g with pairs i (ally, item with demand), fill rate
+//! `φ_i = Σ_t u_i,t / D_i`. Each pair gets a column `y_i ∈ [0, 1]` with rows
+//! `φ_i − y_i ≥ 0` and `y_i − z ≥ 0`, where `z` is the tier's "smallest fill"
+//! column. A round maximises `z` over the free pairs (giving `z*`), then
+//! decides which free pairs are *blocked* — cannot exceed `z*` while every
+//! other free pair stays ≥ `z*`:
+//!
+//! 1. pairs already above `z* + ε` in the round's vertex are not blocked;
+//! 2. with `z` fixed at `z*`, maximise `Σ y_i` over the remaining candidates;
+//!    candidates that rise above `z* + ε` are not blocked; repeat with the
+//!    rest until none rises. Those left are blocked (the LP proves none of
+//!    them can rise), and at least one is, since `z*` is the max-min.
+//!
+//! Blocked pairs are fixed at `z*` (lower bound of `y_i`, and their `y − z`
+//! row dropped); the others stay free and the next round raises them. Each
+//! round fixes at least one pair, so the loop ends; in the common case it
+//! takes two or three LPs per distinct fill level.
+
+use std::time::Instant;
+
+use crate::backend::{LpFailure, LpOutcome, Sense, Session, SolverKind};
+use crate::error::{Error, Result};
+use crate::model::{Model, build};
+use crate::problem::{Fairness, Problem};
+use crate::solution::{Plan, Solution};
+use crate::verify::verify;
+
+/// How to solve.
+#[derive(Clone, Copy, Default)]
+pub struct SolveOptions<'a> {
+    /// Which LP backend.
+    pub solver: SolverKind,
+    /// Called with a short description before each lexicographic stage.
+    pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
+}
+
+impl std::fmt::Debug for SolveOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SolveOptions")
+            .field("solver", &self.solver)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Relative tolerance with which earlier optima are held. Kept tiny so that
+/// later stages (above all the cost stage) cannot buy measurable savings
+/// with the slack; loosened tenfold on numerical trouble, up to 1e-7.
+pub const HOLD: f64 = 1e-11;
+
+/// A fill rate must rise by more than this to count as "not blocked".
+const RISE: f64 = 1e-7;
+
+/// Time and LP count of one lexicographic stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageStat {
+    /// e.g. `critical: shortage`, `critical: fairness`, `cost`.
+    pub name: String,
+    /// LPs solved in the stage.
+    pub lps: usize,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+/// Solve statistics (not part of the deterministic report).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SolveStats {
+    /// Columns and rows of the base LP.
+    pub columns: usize,
+    /// Rows of the base LP.
+    pub rows: usize,
+    /// Seconds to build the LP.
+    pub build_seconds: f64,
+    /// Per stage.
+    pub stages: Vec<StageStat>,
+}
+
+impl SolveStats {
+    /// LPs solved in all.
+    pub fn lp_solves(&self) -> usize {
+        self.stages.iter().map(|s| s.lps).sum()
+    }
+}
+
+/// Solves the base problem, or the scenario called `scenario`.
+pub fn solve(problem: &Problem, scenario: Option<&str>, opts: &SolveOptions) -> Result<Solution> {
+    solve_with_stats(problem, scenario, opts).map(|(s, _)| s)
+}
+
+/// [`solve`], also returning timings and LP counts.
+pub fn solve_with_stats(
+    problem: &Problem,
+    scenario: Option<&str>,
+    opts: &SolveOptions,
+) -> Result<(Solution, SolveStats)> {
+    let applied;
+    let p = match scenario {
+        None => problem,
+        Some(name) => {
+            let sc = problem.scenario(name).ok_or_else(|| {
+                let known: Vec<&str> = problem.scenarios.iter().map(|s| s.name.as_str()).collect();
+                Error::usage(format!(
+                    "problem `{}` has no scenario `{name}`; its scenarios: {}",
+                    problem.name,
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ))
+            })?;
+            applied = problem.with_scenario(sc);
+            &applied
+        }
+    };
+    let label = match scenario {
+        Some(s) => format!("{} / {s}", problem.name),
+        None => problem.name.clone(),
+    };
+    let started = Instant::now();
+    let model = build(p);
+    let mut stats = SolveStats {
+        columns: model.lp.cols.len(),
+        rows: model.lp.rows.len(),
+        build_seconds: started.elapsed().as_secs_f64(),
+        stages: Vec::new(),
+    };
+    let mut driver = Driver {
+        session: opts.solver.backend().open(&model.lp),
+        holds: Vec::new(),
+        label,
+        backend: opts.solver.name(),
+        stats: &mut stats,
+        progress: opts.progress,
+    };
+    let outcome = lexicographic(&mut driver, p, &model)?;
+    let plan = plan_from(p, &model, &outcome.values);
+    let verification = verify(p, &plan);
+    let lp_solves = stats.lp_solves();
+    let solution = Solution::from_plan(p, scenario, &plan, verification, lp_solves);
+    Ok((solution, stats))
+}
+
+/// A row that holds an earlier optimum: `Σ coefs ≥ value − tol` (or `≤ value + tol`
+/// for `upper`), re-tightened or loosened on numerical trouble.
+struct Hold {
+    row: usize,
+    value: f64,
+    upper: bool,
+}
+
+struct Driver<'a> {
+    session: Box<dyn Session>,
+    holds: Vec<Hold>,
+    label: String,
+    backend: &'static str,
+    stats: &'a mut SolveStats,
+    progress: Option<&'a (dyn Fn(&str) + Sync)>,
+}
+
+fn tol(value: f64, scale: f64) -> f64 {
+    scale * value.abs().max(1.0)
+}
+
+impl Driver<'_> {
+    fn stage(&mut self, name: String) {
+        if let Some(progress) = self.progress {
+            progress(&format!("{}: {name}", self.label));
+        }
+        self.stats.stages.push(StageStat {
+            name,
+            lps: 0,
+            seconds: 0.0,
+        });
+    }
+
+    /// Solves; on infeasibility (numerical trouble with the holds) loosens
+    /// every hold tenfold, up to three times.
+    fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome> {
+        let started = Instant::now();
+        let mut scale = HOLD;
+        let result = loop {
+            let r = self.session.solve(sense, objective);
+            if let Some(s) = self.stats.stages.last_mut() {
+                s.lps += 1;
+            }
+            match r {
+                Err(LpFailure::Infeasible) if scale < 1e-7 && !self.holds.is_empty() => {
+                    scale *= 10.0;
+                    for h in &self.holds {
+                        let t = tol(h.value, scale);
+                        if h.upper {
+                            self.session
+                                .set_row_bounds(h.row, f64::NEG_INFINITY, h.value + t);
+                        } else {
+                            self.session
+                                .set_row_bounds(h.row, h.value - t, f64::INFINITY);
+                        }
+                    }
+                }
+                other => break other,
+            }
+        };
+        if let Some(s) = self.stats.stages.last_mut() {
+            s.seconds += started.elapsed().as_secs_f64();
+        }
+        result.map_err(|e| {
+            let stage = self
+                .stats
+                .stages
+                .last()
+                .map_or_else(String::new, |s| s.name.clone());
+            let help = match e {
+                LpFailure::Limit(_) => "raise the limit or try another --solver",
+                _ => "this should not happen for a valid problem; try another --solver and report the file",
+            };
+            Error::Solver {
+                problem: self.label.clone(),
+                backend: self.backend.to_string(),
+                stage,
+                message: e.to_string(),
+                help: help.to_string(),
+            }
+        })
+    }
+
+    /// Adds a row holding `Σ coefs ≥ value` (within the hold tolerance).
+    fn hold_at_least(&mut self, coefs: &[(usize, f64)], value: f64, name: &str) {
+        let row = self
+            .session
+            .add_row(coefs, value - tol(value, HOLD), f64::INFINITY, name);
+        self.holds.push(Hold {
+            row,
+            value,
+            upper: false,
+        });
+    }
+}
+
+fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
+    let mut last: Option<LpOutcome> = None;
+    for (g, tier) in p.tiers.iter().enumerate() {
+        let served = &m.tier_served[g];
+        if served.is_empty() {
+            continue;
+        }
+        d.stage(format!("{tier}: shortage"));
+        let out = d.solve(Sense::Maximise, served)?;
+        let best = out.objective;
+        d.hold_at_least(served, best, &format!("hold_shortage[{tier}]"));
+        let everything = best >= m.tier_weighted_demand[g] - tol(m.tier_weighted_demand[g], HOLD);
+        last = Some(out);
+        if p.fairness == Fairness::Leximin && !everything {
+            d.stage(format!("{tier}: fairness"));
+            if let Some(out) = leximin(d, p, m, g)? {
+                last = Some(out);
+            }
+        }
+    }
+    d.stage("cost".into());
+    if !m.cost.is_empty() || last.is_none() {
+        last = Some(d.solve(Sense::Minimise, &m.cost)?);
+    }
+    last.ok_or_else(|| Error::Solver {
+        problem: d.label.clone(),
+        backend: d.backend.to_string(),
+        stage: "cost".into(),
+        message: "no LP was solved".into(),
+        help: "report the problem file".into(),
+    })
+}
+
+/// One pair of the leximin step: its fill-rate expression and helper columns.
+struct Pair {
+    fill: Vec<(usize, f64)>,
+    y: usize,
+    link: usize,
+}
+
+fn fill_of(pair: &Pair, values: &[f64]) -> f64 {
+    pair.fill.iter().map(|&(c, v)| v * values[c]).sum()
+}
+
+fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<LpOutcome>> {
+    let tier = &p.tiers[g];
+    let z = d.session.add_col(0.0, 1.0, &format!("min_fill[{tier}]"));
+    let mut pairs = Vec::new();
+    for (i, dem) in p.demand.iter().enumerate() {
+        let total: f64 = dem.quantity.iter().sum();
+        if dem.tier != g || total <= 0.0 {
+            continue;
+        }
+        let key = format!("{},{},{tier}", p.allies[dem.ally].id, p.items[dem.item].id);
+        let fill: Vec<(usize, f64)> = m.serve[i]
+            .iter()
+            .flatten()
+            .map(|&c| (c, 1.0 / total))
+            .collect();
+        let y = d.session.add_col(0.0, 1.0, &format!("fill[{key}]"));
+        let mut row = fill.clone();
+        row.push((y, -1.0));
+        d.session
+            .add_row(&row, 0.0, f64::INFINITY, &format!("fill_def[{key}]"));
+        let link = d.session.add_row(
+            &[(y, 1.0), (z, -1.0)],
+            0.0,
+            f64::INFINITY,
+            &format!("fill_min[{key}]"),
+        );
+        pairs.push(Pair { fill, y, link });
+    }
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let mut free: Vec<usize> = (0..pairs.len()).collect();
+    let mut last = None;
+    while !free.is_empty() {
+        d.session.set_col_bounds(z, 0.0, 1.0);
+        let round = d.solve(Sense::Maximise, &[(z, 1.0)])?;
+        let level = round.objective.clamp(0.0, 1.0);
+        if level >= 1.0 - RISE {
+            // Everyone left is fully served.
+            for &i in &free {
+                fix(d, &pairs[i], 1.0);
+            }
+            last = Some(round);
+            break;
+        }
+        let mut candidates: Vec<usize> = free
+            .iter()
+            .copied()
+            .filter(|&i| fill_of(&pairs[i], &round.values) <= level + RISE)
+            .collect();
+        d.session
+            .set_col_bounds(z, level - tol(level, HOLD), level - tol(level, HOLD));
+        let mut check_out = None;
+        while !candidates.is_empty() {
+            let objective: Vec<(usize, f64)> =
+                candidates.iter().map(|&i| (pairs[i].y, 1.0)).collect();
+            let out = d.solve(Sense::Maximise, &objective)?;
+            let before = candidates.len();
+            candidates.retain(|&i| fill_of(&pairs[i], &out.values) <= level + RISE);
+            let done = candidates.len() == before;
+            check_out = Some(out);
+            if done {
+                break;
+            }
+        }
+        let mut blocked = candidates;
+        if blocked.is_empty() {
+            // Numerically impossible in theory; fix the lowest pair so the
+            // loop always progresses.
+            if let Some(&i) = free.iter().min_by(|&&a, &&b| {
+                fill_of(&pairs[a], &round.values).total_cmp(&fill_of(&pairs[b], &round.values))
+            }) {
+                blocked.push(i);
+            }
+        }
+        for &i in &blocked {
+            fix(d, &pairs[i], level);
+        }
+        free.retain(|i| !blocked.contains(i));
+        last = check_out.or(Some(round));
+    }
+    d.session.set_col_bounds(z, 0.0, 0.0);
+    Ok(last)
+}
+
+/// Holds a pair's fill rate at `level` (within tolerance) from now on.
+fn fix(d: &mut Driver, pair: &Pair, level: f64) {
+    d.session
+        .set_row_bounds(pair.link, f64::NEG_INFINITY, f64::INFINITY);
+    let lo = (level - tol(level, HOLD)).max(0.0);
+    d.session.set_col_bounds(pair.y, lo, 1.0);
+}
+
+/// Reads the plan's quantities out of the LP's column values.
+fn plan_from(p: &Problem, m: &Model, values: &[f64]) -> Plan {
+    let get = |c: &Option<usize>| c.map_or(0.0, |c| values[c]);
+    let grid = |cols: &Vec<Vec<Option<usize>>>| -> Vec<Vec<f64>> {
+        cols.iter()
+            .map(|row| row.iter().map(get).collect())
+            .collect()
+    };
+    let _ = p;
+    Plan {
+        ship: m
+            .ship
+            .iter()
+            .map(|s| (s.lane, s.item, s.period, values[s.col]))
+            .collect(),
+        make: grid(&m.make),
+        surge: grid(&m.surge),
+        served: grid(&m.serve),
+        draw: grid(&m.draw),
+    }
+}

@@ -1,0 +1,220 @@
+//! An independent check of a [`Plan`] against the [`Problem`] data, written
+//! from SPEC §2–§3 without using the LP builder: it replays stock and reserve
+//! per ally, item and period and checks every bound.
+
+use crate::problem::Problem;
+use crate::solution::{Plan, Verification};
+
+/// Largest relative violation a verified plan may have.
+pub const TOLERANCE: f64 = 1e-6;
+
+struct Worst {
+    violation: f64,
+    what: String,
+}
+
+impl Worst {
+    /// Records `amount` by which a rule with bound `bound` is broken.
+    fn check(&mut self, amount: f64, bound: f64, what: impl FnOnce() -> String) {
+        let rel = if amount.is_nan() {
+            f64::INFINITY
+        } else {
+            amount / bound.abs().max(1.0)
+        };
+        if rel > self.violation {
+            self.violation = rel;
+            self.what = what();
+        }
+    }
+}
+
+/// Checks `plan` against `p` and reports the largest relative violation.
+pub fn verify(p: &Problem, plan: &Plan) -> Verification {
+    let mut w = Worst {
+        violation: 0.0,
+        what: String::new(),
+    };
+    let t_len = p.periods;
+    let a_id = |a: usize| p.allies[a].id.as_str();
+    let k_id = |k: usize| p.items[k].id.as_str();
+
+    // Shapes must match the problem, or nothing else can be trusted.
+    let shape_ok = plan.make.len() == p.supply.len()
+        && plan.surge.len() == p.supply.len()
+        && plan.draw.len() == p.supply.len()
+        && plan.served.len() == p.demand.len()
+        && plan
+            .make
+            .iter()
+            .chain(&plan.surge)
+            .chain(&plan.draw)
+            .chain(&plan.served)
+            .all(|v| v.len() == t_len);
+    if !shape_ok {
+        return Verification {
+            max_violation: f64::INFINITY,
+            worst: "the plan does not match the problem's shape".into(),
+            ok: false,
+        };
+    }
+
+    // Net flows per (ally, item, period).
+    let idx = |a: usize, k: usize, t: usize| (a * p.items.len() + k) * t_len + t;
+    let n = p.allies.len() * p.items.len() * t_len;
+    let mut arrive = vec![0.0; n];
+    let mut depart = vec![0.0; n];
+    let mut lane_load = vec![0.0; p.lanes.len() * t_len];
+    for &(l, k, t, q) in &plan.ship {
+        let Some(lane) = p.lanes.get(l) else {
+            w.check(f64::INFINITY, 1.0, || {
+                format!("shipment on unknown lane {l}")
+            });
+            continue;
+        };
+        w.check(-q, 0.0, || format!("negative shipment on lane {l}"));
+        if !lane.carries(k) {
+            w.check(q.abs(), 0.0, || {
+                format!(
+                    "lane {}->{} ships {} which it does not carry",
+                    a_id(lane.from),
+                    a_id(lane.to),
+                    k_id(k)
+                )
+            });
+        }
+        if t + lane.lead_time >= t_len {
+            w.check(q.abs(), 0.0, || {
+                format!(
+                    "lane {}->{} dispatches in period {} what arrives after the horizon",
+                    a_id(lane.from),
+                    a_id(lane.to),
+                    t + 1
+                )
+            });
+            continue;
+        }
+        depart[idx(lane.from, k, t)] += q;
+        arrive[idx(lane.to, k, t + lane.lead_time)] += q;
+        lane_load[l * t_len + t] += q;
+    }
+    for (l, lane) in p.lanes.iter().enumerate() {
+        for t in 0..t_len {
+            let cap = lane.capacity[t];
+            let load = lane_load[l * t_len + t];
+            w.check(load - cap, cap, || {
+                format!(
+                    "lane {}->{} carries {load} > capacity {cap} in period {}",
+                    a_id(lane.from),
+                    a_id(lane.to),
+                    t + 1
+                )
+            });
+        }
+    }
+
+    // Supply per (ally, item).
+    let mut supply_of = vec![None; p.allies.len() * p.items.len()];
+    for (i, s) in p.supply.iter().enumerate() {
+        supply_of[s.ally * p.items.len() + s.item] = Some(i);
+    }
+    let mut served = vec![0.0; n];
+    for (i, d) in p.demand.iter().enumerate() {
+        for t in 0..t_len {
+            let u = plan.served[i][t];
+            let q = d.quantity[t];
+            w.check(-u, 0.0, || {
+                format!("negative service at {} {}", a_id(d.ally), k_id(d.item))
+            });
+            w.check(u - q, q, || {
+                format!(
+                    "{} {} {} served {u} > demand {q} in period {}",
+                    a_id(d.ally),
+                    k_id(d.item),
+                    p.tiers[d.tier],
+                    t + 1
+                )
+            });
+            served[idx(d.ally, d.item, t)] += u;
+        }
+    }
+
+    for a in 0..p.allies.len() {
+        for k in 0..p.items.len() {
+            let sup = supply_of[a * p.items.len() + k].map(|i| (i, &p.supply[i]));
+            let (mut free, mut reserve) = match sup {
+                Some((_, s)) => (s.stock - s.reserve, s.reserve),
+                None => (0.0, 0.0),
+            };
+            for t in 0..t_len {
+                let j = idx(a, k, t);
+                let (made, surged, drawn) = match sup {
+                    Some((i, s)) => {
+                        let (m, x, d) = (plan.make[i][t], plan.surge[i][t], plan.draw[i][t]);
+                        w.check(-m, 0.0, || {
+                            format!("negative production at {} {}", a_id(a), k_id(k))
+                        });
+                        w.check(-x, 0.0, || {
+                            format!("negative surge at {} {}", a_id(a), k_id(k))
+                        });
+                        w.check(-d, 0.0, || {
+                            format!("negative reserve draw at {} {}", a_id(a), k_id(k))
+                        });
+                        let cap = s.production[t];
+                        w.check(m - cap, cap, || {
+                            format!(
+                                "{} {} produces {m} > capacity {cap} in period {}",
+                                a_id(a),
+                                k_id(k),
+                                t + 1
+                            )
+                        });
+                        let cap = s.surge[t];
+                        w.check(x - cap, cap, || {
+                            format!(
+                                "{} {} surges {x} > capacity {cap} in period {}",
+                                a_id(a),
+                                k_id(k),
+                                t + 1
+                            )
+                        });
+                        let limit = s.export_limit[t];
+                        let out = depart[j];
+                        w.check(out - limit, limit, || {
+                            format!(
+                                "{} {} exports {out} > limit {limit} in period {}",
+                                a_id(a),
+                                k_id(k),
+                                t + 1
+                            )
+                        });
+                        (m, x, d)
+                    }
+                    None => (0.0, 0.0, 0.0),
+                };
+                // The reserve only serves this ally's own demand.
+                w.check(drawn - served[j], served[j], || {
+                    format!("{} {} draws {drawn} from its reserve but serves only {} at home in period {}", a_id(a), k_id(k), served[j], t + 1)
+                });
+                reserve -= drawn;
+                w.check(-reserve, sup.map_or(0.0, |(_, s)| s.reserve), || {
+                    format!(
+                        "{} {} draws more than its reserve by period {}",
+                        a_id(a),
+                        k_id(k),
+                        t + 1
+                    )
+                });
+                free += made + surged + arrive[j] - depart[j] - (served[j] - drawn);
+                let scale = free.abs().max(served[j]).max(depart[j]);
+                w.check(-free, scale, || {
+                    format!("{} {} free stock goes negative ({free}) in period {}: more shipped or served than held", a_id(a), k_id(k), t + 1)
+                });
+            }
+        }
+    }
+    Verification {
+        max_violation: w.violation,
+        ok: w.violation <= TOLERANCE,
+        worst: w.what,
+    }
+}
