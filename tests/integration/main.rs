@@ -1,4 +1,5 @@
 //! All integration tests, in one binary (one link, one run).
 
+mod handsolved;
 mod harness;
 mod solve;
