@@ -2,4 +2,5 @@
 
 mod handsolved;
 mod harness;
+mod properties;
 mod solve;
