@@ -218,3 +218,110 @@ pub fn verify(p: &Problem, plan: &Plan) -> Verification {
         worst: w.what,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// JP holds 100 of which 60 is reserve; the US needs 80 over a lane.
+    const TEXT: &str = r#"
+[[items]]
+id = "api"
+[[allies]]
+id = "JP"
+[[allies]]
+id = "US"
+[[supply]]
+ally = "JP"
+item = "api"
+stock = 100
+reserve = 60
+production = 5
+[[demand]]
+ally = "JP"
+item = "api"
+tier = "critical"
+quantity = 30
+[[demand]]
+ally = "US"
+item = "api"
+tier = "critical"
+quantity = 80
+[[lanes]]
+from = "JP"
+to = "US"
+capacity = 50
+"#;
+
+    fn problem() -> Problem {
+        crate::load_str(TEXT, "v.toml").unwrap()
+    }
+
+    /// JP serves itself from the reserve, makes 5 and ships 45 of its free
+    /// 40 + 5: every rule holds.
+    fn good_plan() -> Plan {
+        Plan {
+            ship: vec![(0, 0, 0, 45.0)],
+            make: vec![vec![5.0]],
+            surge: vec![vec![0.0]],
+            served: vec![vec![30.0], vec![45.0]],
+            draw: vec![vec![30.0]],
+        }
+    }
+
+    #[test]
+    fn a_feasible_plan_passes() {
+        let v = verify(&problem(), &good_plan());
+        assert!(v.ok && v.max_violation == 0.0, "{v:?}");
+    }
+
+    #[test]
+    fn shipping_the_reserve_is_caught() {
+        // JP serves itself from free stock instead, and ships 10 units of
+        // the reserve: free stock 40 + 5 − 30 − 25 = −10.
+        let mut plan = good_plan();
+        plan.draw = vec![vec![0.0]];
+        plan.ship = vec![(0, 0, 0, 25.0)];
+        plan.served = vec![vec![30.0], vec![25.0]];
+        let v = verify(&problem(), &plan);
+        assert!(!v.ok && v.worst.contains("free stock"), "{v:?}");
+        assert!((v.max_violation - 10.0 / 30.0).abs() < 1e-12, "{v:?}");
+    }
+
+    #[test]
+    fn drawing_the_reserve_for_others_is_caught() {
+        let mut plan = good_plan();
+        plan.served = vec![vec![10.0], vec![45.0]];
+        let v = verify(&problem(), &plan);
+        assert!(!v.ok && v.worst.contains("reserve"), "{v:?}");
+    }
+
+    #[test]
+    fn capacity_production_and_demand_bounds_are_caught() {
+        let p = problem();
+        let mut plan = good_plan();
+        plan.ship = vec![(0, 0, 0, 51.0)];
+        plan.served[1][0] = 51.0;
+        plan.make[0][0] = 11.0;
+        let v = verify(&p, &plan);
+        assert!(!v.ok, "{v:?}");
+        let mut plan = good_plan();
+        plan.served[1][0] = 81.0;
+        plan.ship = vec![(0, 0, 0, 81.0)];
+        assert!(!verify(&p, &plan).ok);
+        let mut plan = good_plan();
+        plan.make[0][0] = 6.0;
+        let v = verify(&p, &plan);
+        assert!(!v.ok && v.worst.contains("produces"), "{v:?}");
+    }
+
+    #[test]
+    fn dispatch_past_the_horizon_and_wrong_shapes_are_caught() {
+        let mut p = problem();
+        p.lanes[0].lead_time = 1;
+        assert!(!verify(&p, &good_plan()).ok);
+        let mut plan = good_plan();
+        plan.served.pop();
+        assert!(!verify(&problem(), &plan).ok);
+    }
+}

@@ -27,21 +27,37 @@ pub fn close(got: f64, want: f64) -> bool {
 }
 
 /// Asserts tier weighted shortages (in tier order), fill rates and cost.
-fn expect(text: &str, scenario: Option<&str>, shortages: &[f64], fills: &[(&str, &str, &str, f64)], cost: f64) {
+fn expect(
+    text: &str,
+    scenario: Option<&str>,
+    shortages: &[f64],
+    fills: &[(&str, &str, &str, f64)],
+    cost: f64,
+) {
     for s in solve_all(text, scenario) {
         let got: Vec<f64> = s.tiers.iter().map(|t| t.weighted_shortage).collect();
         assert_eq!(got.len(), shortages.len(), "tiers: {got:?}");
         for (g, w) in got.iter().zip(shortages) {
-            assert!(close(*g, *w), "weighted shortages {got:?}, want {shortages:?}");
+            assert!(
+                close(*g, *w),
+                "weighted shortages {got:?}, want {shortages:?}"
+            );
         }
         assert_eq!(s.fill.len(), fills.len(), "fill entries: {:?}", s.fill);
         for &(ally, item, tier, rate) in fills {
             let f = s
                 .fill_rate(ally, item, tier)
                 .unwrap_or_else(|| panic!("no fill rate for {ally} {item} {tier}"));
-            assert!(close(f, rate), "fill {ally} {item} {tier} = {f}, want {rate}");
+            assert!(
+                close(f, rate),
+                "fill {ally} {item} {tier} = {f}, want {rate}"
+            );
         }
-        assert!(close(s.cost.total, cost), "cost {} want {cost}", s.cost.total);
+        assert!(
+            close(s.cost.total, cost),
+            "cost {} want {cost}",
+            s.cost.total
+        );
         let parts = s.cost.transport + s.cost.production + s.cost.surge;
         assert!(close(parts, s.cost.total), "cost parts {:?}", s.cost);
     }
@@ -103,7 +119,10 @@ fn single_period_transport() {
         ONE_PERIOD,
         None,
         &[10.0],
-        &[("US", "chips", "critical", f), ("JP", "chips", "critical", f)],
+        &[
+            ("US", "chips", "critical", f),
+            ("JP", "chips", "critical", f),
+        ],
         2700.0 / 11.0,
     );
 }
@@ -116,7 +135,10 @@ fn scenario_closing_a_lane() {
         ONE_PERIOD,
         Some("japan-cut-off"),
         &[50.0],
-        &[("US", "chips", "critical", 1.0), ("JP", "chips", "critical", 0.0)],
+        &[
+            ("US", "chips", "critical", 1.0),
+            ("JP", "chips", "critical", 0.0),
+        ],
         120.0,
     );
 }
@@ -212,7 +234,10 @@ cost = 1
         text,
         None,
         &[40.0, 0.0, 0.0],
-        &[("JP", "api", "critical", 1.0), ("US", "api", "critical", 0.5)],
+        &[
+            ("JP", "api", "critical", 1.0),
+            ("US", "api", "critical", 0.5),
+        ],
         40.0,
     );
 }
@@ -424,7 +449,10 @@ cost = 3
         text,
         None,
         &[10.0, 0.0, 0.0],
-        &[("US", "chips", "critical", 1.0), ("US", "masks", "critical", 0.0)],
+        &[
+            ("US", "chips", "critical", 1.0),
+            ("US", "masks", "critical", 0.0),
+        ],
         30.0,
     );
 }
@@ -496,7 +524,10 @@ fn dantzig_trnsport() {
         ("san-diego", "topeka", 1.4),
     ];
     for (from, to, d) in miles {
-        text += &format!("[[lanes]]\nfrom = \"{from}\"\nto = \"{to}\"\ncost = {}\n", 90.0 * d / 1000.0);
+        text += &format!(
+            "[[lanes]]\nfrom = \"{from}\"\nto = \"{to}\"\ncost = {}\n",
+            90.0 * d / 1000.0
+        );
     }
     expect(
         &text,

@@ -78,7 +78,9 @@ fn generate(seed: u64, v: Variant) -> String {
     let s = v.scale;
     let per_period = |r: &mut Rng, max: u64| -> String {
         if r.chance(40) {
-            let xs: Vec<String> = (0..periods).map(|_| format!("{}", r.qty(max) * s)).collect();
+            let xs: Vec<String> = (0..periods)
+                .map(|_| format!("{}", r.qty(max) * s))
+                .collect();
             format!("[{}]", xs.join(", "))
         } else {
             format!("{}", r.qty(max) * s)
@@ -95,17 +97,29 @@ fn generate(seed: u64, v: Variant) -> String {
                 continue;
             }
             let stock = r.qty(40);
-            let reserve = if r.chance(30) { r.qty(stock as u64) } else { 0.0 };
+            let reserve = if r.chance(30) {
+                r.qty(stock as u64)
+            } else {
+                0.0
+            };
             t += &format!(
                 "[[supply]]\nally = \"{a}\"\nitem = \"{k}\"\nstock = {}\nreserve = {}\n",
                 stock * s,
                 reserve * s
             );
             if r.chance(50) {
-                t += &format!("production = {}\nproduction_cost = {}\n", per_period(&mut r, 15), cost(&mut r, 3));
+                t += &format!(
+                    "production = {}\nproduction_cost = {}\n",
+                    per_period(&mut r, 15),
+                    cost(&mut r, 3)
+                );
             }
             if r.chance(40) {
-                t += &format!("surge = {}\nsurge_cost = {}\n", per_period(&mut r, 10), cost(&mut r, 9));
+                t += &format!(
+                    "surge = {}\nsurge_cost = {}\n",
+                    per_period(&mut r, 10),
+                    cost(&mut r, 9)
+                );
             }
             if r.chance(25) {
                 t += &format!("export_limit = {}\n", per_period(&mut r, 20));
@@ -149,7 +163,10 @@ fn generate(seed: u64, v: Variant) -> String {
             t += &format!("capacity = {}\n", per_period(&mut r, 25));
         }
         if r.chance(30) {
-            t += &format!("items = [\"{}\"]\n", items[r.below(n_items as u64) as usize]);
+            t += &format!(
+                "items = [\"{}\"]\n",
+                items[r.below(n_items as u64) as usize]
+            );
         }
         if r.chance(30) {
             t += "bidirectional = true\n";
@@ -163,7 +180,9 @@ fn generate(seed: u64, v: Variant) -> String {
         }
         if t.contains("[[supply]]") {
             for target in ["production", "surge", "export_limit", "stock"] {
-                t += &format!("  {{ target = \"{target}\", ally = \"*\", item = \"*\", factor = 1 }},\n");
+                t += &format!(
+                    "  {{ target = \"{target}\", ally = \"*\", item = \"*\", factor = 1 }},\n"
+                );
             }
         }
         t += "]\n";
@@ -177,7 +196,11 @@ fn load(text: &str) -> Problem {
 
 fn solve(p: &Problem, scenario: Option<&str>) -> Solution {
     let s = allot::solve(p, scenario, &SolveOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(s.verification.ok, "verification failed: {:?}", s.verification);
+    assert!(
+        s.verification.ok,
+        "verification failed: {:?}",
+        s.verification
+    );
     s
 }
 
@@ -240,11 +263,20 @@ fn assert_leximin(p: &Problem, s: &Solution) {
             let mut session = SolverKind::Microlp.backend().open(&model.lp);
             let fill_row = |j: usize| -> Vec<(usize, f64)> {
                 let total: f64 = p.demand[j].quantity.iter().sum();
-                model.serve[j].iter().flatten().map(|&c| (c, 1.0 / total)).collect()
+                model.serve[j]
+                    .iter()
+                    .flatten()
+                    .map(|&c| (c, 1.0 / total))
+                    .collect()
             };
             for h in 0..=g {
                 let served = model.tier_weighted_demand[h] - s.tiers[h].weighted_shortage;
-                session.add_row(&model.tier_served[h], served - 1e-9 * served.max(1.0), f64::INFINITY, "hold");
+                session.add_row(
+                    &model.tier_served[h],
+                    served - 1e-9 * served.max(1.0),
+                    f64::INFINITY,
+                    "hold",
+                );
             }
             for (j, d) in p.demand.iter().enumerate() {
                 let Some(r) = rate(d) else { continue };
