@@ -16,7 +16,20 @@ use crate::solve::SolveOptions;
 
 /// Emergency allocation of critical items among allies.
 #[derive(Debug, Parser)]
-#[command(name = "allot", version, about, long_about = None)]
+#[command(
+    name = "allot",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:
+  allot solve problems/chips-hand-check.toml
+  allot check problems/
+  allot validate problems/*.toml
+
+Results go to stdout, messages to stderr. Exit status: 0 solved (or every
+check passed), 1 a regression check failed, 2 bad input or usage, 3 the
+solver failed or hit a limit. The problem file format: docs/format.md."
+)]
 pub struct Cli {
     /// The command.
     #[command(subcommand)]
@@ -27,13 +40,23 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Solve a problem file and report the plan.
-    #[command(
-        after_help = "Examples:\n  allot solve problems/chips.toml\n  allot solve problems/chips.toml --all-scenarios --format json\n  allot solve problems/chips.toml --scenario strait-closed --format csv --csv-table fill"
-    )]
+    #[command(after_help = "Examples:
+  allot solve problems/chips-hand-check.toml
+  allot solve problems/chips-taiwan-blockade.toml --all-scenarios --format json -o plan.json
+  allot solve problems/chips-taiwan-blockade.toml --scenario strait-blockade --format csv --csv-table fill")]
     Solve(SolveArgs),
     /// Check problem files and report every error found.
     #[command(after_help = "Example:\n  allot validate problems/*.toml")]
     Validate(ValidateArgs),
+    /// Solve problem files with their scenarios and compare with their `[expect]` tables.
+    #[command(after_help = "Examples:
+  allot check problems/
+  allot check problems/ --format json --strict
+  allot check --bless problems/chips-hand-check.toml
+
+Exit status: 0 all passed, 1 a result differs (or, with --strict, has no
+expectation), 2 a file does not load, 3 a solve failed.")]
+    Check(crate::check::CheckArgs),
 }
 
 /// Options of `allot solve`.
@@ -62,6 +85,10 @@ pub struct SolveArgs {
     /// Print stage timings and LP counts to stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Refuse problems whose LP would have more than N non-zeros (or that
+    /// would hold more than N numbers once expanded).
+    #[arg(long, value_name = "N", default_value_t = crate::size::DEFAULT_MAX_SIZE, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_size: u64,
 }
 
 /// Options of `allot validate`.
@@ -70,9 +97,14 @@ pub struct ValidateArgs {
     /// Problem files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Refuse problems whose LP would have more than N non-zeros (or that
+    /// would hold more than N numbers once expanded).
+    #[arg(long, value_name = "N", default_value_t = crate::size::DEFAULT_MAX_SIZE, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_size: u64,
 }
 
-fn solver_name(s: &str) -> std::result::Result<SolverKind, String> {
+/// Parses a `--solver` name (shared by the commands).
+pub(crate) fn solver_name(s: &str) -> std::result::Result<SolverKind, String> {
     SolverKind::from_name(s).ok_or_else(|| {
         let names: Vec<&str> = SolverKind::available().iter().map(|k| k.name()).collect();
         format!(
@@ -100,11 +132,12 @@ where
     let result = match cli.command {
         Command::Solve(args) => solve(&args),
         Command::Validate(args) => validate(&args),
+        Command::Check(args) => crate::check::run(&args),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{}", e.to_string().trim_end());
+            crate::term::eprint_error(&e.to_string());
             e.exit_code()
         }
     }
@@ -145,7 +178,7 @@ pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
 }
 
 fn solve(args: &SolveArgs) -> Result<i32> {
-    let problem = crate::load(&args.file)?;
+    let problem = crate::load::load_with(&args.file, args.max_size)?;
     let names: Vec<Option<String>> = if args.all_scenarios {
         std::iter::once(None)
             .chain(problem.scenarios.iter().map(|s| Some(s.name.clone())))
@@ -172,28 +205,37 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         }
         args.scenarios.iter().cloned().map(Some).collect()
     };
-    let opts = SolveOptions {
-        solver: args.solver,
-        progress: None,
-    };
+    let spinner = crate::term::Spinner::start();
     let mut solutions: Vec<Solution> = Vec::new();
-    for name in &names {
+    for (i, name) in names.iter().enumerate() {
+        let count = match names.len() {
+            1 => String::new(),
+            n => format!("[{}/{n}] ", i + 1),
+        };
+        let progress = |stage: &str| spinner.set_message(&format!("{count}{stage}"));
+        let opts = SolveOptions {
+            solver: args.solver,
+            progress: Some(&progress),
+        };
         let (solution, stats) = crate::solve::solve_with_stats(&problem, name.as_deref(), &opts)?;
         if args.timings {
-            eprintln!(
-                "{}{}: LP {} columns × {} rows, built in {:.3}s",
-                problem.name,
-                name.as_ref().map(|n| format!(" / {n}")).unwrap_or_default(),
-                stats.columns,
-                stats.rows,
-                stats.build_seconds
-            );
-            for s in &stats.stages {
-                eprintln!("  {:<32} {:>4} LPs {:>9.3}s", s.name, s.lps, s.seconds);
-            }
+            spinner.suspend(|| {
+                eprintln!(
+                    "{}{}: LP {} columns × {} rows, built in {:.3}s",
+                    problem.name,
+                    name.as_ref().map(|n| format!(" / {n}")).unwrap_or_default(),
+                    stats.columns,
+                    stats.rows,
+                    stats.build_seconds
+                );
+                for s in &stats.stages {
+                    eprintln!("  {:<32} {:>4} LPs {:>9.3}s", s.name, s.lps, s.seconds);
+                }
+            });
         }
         solutions.push(solution);
     }
+    drop(spinner);
     let text = match args.format {
         OutputFormat::Table => crate::report::table(&solutions),
         OutputFormat::Json => crate::report::json(&solutions),
@@ -211,7 +253,7 @@ fn solve(args: &SolveArgs) -> Result<i32> {
             violation: s.verification.max_violation,
             tolerance: crate::verify::TOLERANCE,
         };
-        eprintln!("{e}");
+        crate::term::eprint_error(&e.to_string());
         return Ok(e.exit_code());
     }
     Ok(0)
@@ -220,24 +262,25 @@ fn solve(args: &SolveArgs) -> Result<i32> {
 fn validate(args: &ValidateArgs) -> Result<i32> {
     let mut code = 0;
     for file in &args.files {
-        match crate::load(file) {
+        match crate::load::load_with(file, args.max_size) {
             Ok(p) => {
-                let m = crate::model::build(&p);
+                // From the size estimate: validating never builds the LP.
+                let e = crate::size::estimate(&p);
                 print_stdout(&format!(
-                    "{}: ok — {} allies, {} items, {} periods, {} lanes, {} scenarios; LP {} variables, {} rows, {} non-zeros\n",
+                    "{}: ok — {} allies, {} items, {} periods, {} lanes, {} scenarios; LP about {} variables, {} rows, {} non-zeros\n",
                     file.display(),
                     p.allies.len(),
                     p.items.len(),
                     p.periods,
                     p.lanes.len(),
                     p.scenarios.len(),
-                    m.lp.cols.len(),
-                    m.lp.rows.len(),
-                    m.lp.nonzeros()
+                    e.variables,
+                    e.rows,
+                    e.nonzeros
                 ))?;
             }
             Err(e) => {
-                eprintln!("{}", e.to_string().trim_end());
+                crate::term::eprint_error(&e.to_string());
                 code = code.max(e.exit_code());
             }
         }

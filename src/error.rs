@@ -28,24 +28,24 @@ pub enum Error {
         /// What is wrong and what to do instead.
         message: String,
     },
-    /// The LP is beyond the size limit.
-    #[error(
-        "{}: the LP would have about {variables} variables, {rows} rows and {nonzeros} non-zeros, more than the limit of {limit} non-zeros ({cause})\n  = help: shrink the problem, or raise the limit with --max-size",
-        file.display()
-    )]
+    /// The problem is beyond the size limit (`--max-size`): its LP, or the
+    /// numbers it would hold once expanded per period and per lane.
+    #[error("{diagnostic}")]
     TooLarge {
-        /// The problem file.
-        file: PathBuf,
-        /// Estimated columns.
+        /// Estimated LP columns.
         variables: u64,
-        /// Estimated rows.
+        /// Estimated LP rows.
         rows: u64,
-        /// Estimated non-zeros.
+        /// Estimated LP non-zeros.
         nonzeros: u64,
+        /// Numbers the expanded problem would hold.
+        values: u64,
         /// The limit in force.
         limit: u64,
-        /// What makes it large, e.g. `periods = 1000000`.
+        /// What makes it large, e.g. `periods = 1000000000: ...`.
         cause: String,
+        /// The message, located at the cause in the file.
+        diagnostic: Box<Diagnostic>,
     },
     /// The LP solver failed or hit a limit.
     #[error("solver {backend} failed on `{problem}` at stage {stage}: {message}\n  = help: {help}")]

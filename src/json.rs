@@ -1,13 +1,19 @@
-//! Strict JSON front end that keeps byte spans.
+//! The spanned document tree behind both problem-file formats, and a strict
+//! JSON front end for it.
 //!
 //! `serde_json` cannot fill [`serde_spanned::Spanned`] fields, but the TOML
 //! reader can. This module parses strict JSON (RFC 8259: no comments, no
 //! trailing commas, no unquoted keys, no duplicate keys) into a small owned
-//! tree that remembers the byte range of every value and key, then drives
-//! serde over that tree. The same raw serde types can therefore be read from
-//! TOML and from JSON, and `Spanned<T>` fields get the byte range of the value
+//! tree ([`Node`]) that remembers the byte range of every value and key, then
+//! drives serde over that tree. A TOML document is converted into the same
+//! tree ([`from_toml`]), so the raw serde types are read the same way from
+//! both formats, and `Spanned<T>` fields get the byte range of the value
 //! token in the original text (for a string, including its quotes), just as
 //! with `toml::from_str`.
+//!
+//! Working on a tree also lets [`crate::load`] deserialize a file piece by
+//! piece (each `[[supply]]` table on its own) and so report every broken
+//! table at once, and name the key path of any span ([`path_at`]).
 //!
 //! Errors carry the byte range of the innermost value (or key) they concern.
 
@@ -20,6 +26,7 @@ use jsonc_parser::ast::{ObjectPropName, Value as AstValue};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 use serde::de::value::{BorrowedStrDeserializer, UsizeDeserializer};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
+use serde_spanned::Spanned;
 
 /// A byte range into the JSON text.
 type Span = Range<usize>;
@@ -77,42 +84,206 @@ pub fn from_str<T: de::DeserializeOwned>(text: &str) -> Result<T, JsonError> {
 // Parsing into the owned tree
 // ---------------------------------------------------------------------------
 
-/// A JSON value with the byte range of its token(s).
+/// A JSON or TOML value with the byte range of its token(s).
 #[derive(Debug)]
-struct Node {
-    span: Span,
-    kind: Kind,
+pub struct Node {
+    /// Byte range of the value in the text (a TOML table: its header).
+    pub span: Span,
+    /// What the value is.
+    pub kind: Kind,
 }
 
-/// The kinds of JSON value.
+/// The kinds of value.
 #[derive(Debug)]
-enum Kind {
+pub enum Kind {
+    /// JSON `null` (TOML has none).
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number.
     Number(Number),
+    /// A string, unescaped.
     String(String),
+    /// A TOML date or time, as written (no problem-file key takes one).
+    Datetime(String),
+    /// An array.
     Array(Vec<Node>),
+    /// A JSON object or TOML table, members in file order (TOML: key order).
     Object(Vec<Entry>),
 }
 
-/// A parsed, finite JSON number.
+/// A parsed number.
 #[derive(Debug, Clone, Copy)]
-enum Number {
+pub enum Number {
     /// A non-negative integer.
     Unsigned(u64),
     /// A negative integer.
     Signed(i64),
-    /// Anything else (fractions, exponents, integers beyond 64 bits).
+    /// Anything else (fractions, exponents, integers beyond 64 bits). Always
+    /// finite from JSON; TOML may give `nan` and `inf`, left for validation
+    /// to report.
     Float(f64),
 }
 
 /// One `"key": value` member of an object.
 #[derive(Debug)]
-struct Entry {
-    key: String,
+pub struct Entry {
+    /// The key, unescaped.
+    pub key: String,
     /// Byte range of the key, including its quotes.
-    key_span: Span,
-    value: Node,
+    pub key_span: Span,
+    /// The value.
+    pub value: Node,
+}
+
+/// Deserializes a `T` from a tree made by [`parse_tree`] or [`from_toml`].
+pub fn from_node<T: de::DeserializeOwned>(node: &Node) -> Result<T, JsonError> {
+    T::deserialize(node).map_err(|err| err.or_span(&node.span))
+}
+
+/// Parses `text` as strict JSON into a [`Node`] tree.
+pub fn parse_tree(text: &str) -> Result<Node, JsonError> {
+    parse(text)
+}
+
+/// The dotted key path (`supply[2].stock`) of the innermost value or key in
+/// `root` whose span contains `span`; empty at the root.
+pub fn path_at(root: &Node, span: &Range<usize>) -> String {
+    let mut path = String::new();
+    let mut node = root;
+    'down: loop {
+        match &node.kind {
+            Kind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if contains(&item.span, span) || (is_table(item) && inside_table(item, span)) {
+                        path.push_str(&format!("[{i}]"));
+                        node = item;
+                        continue 'down;
+                    }
+                }
+                return path;
+            }
+            Kind::Object(entries) => {
+                for entry in entries {
+                    let on_key = contains(&entry.key_span, span);
+                    if on_key
+                        || contains(&entry.value.span, span)
+                        || inside_table(&entry.value, span)
+                    {
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push_str(&entry.key);
+                        if on_key {
+                            return path;
+                        }
+                        node = &entry.value;
+                        continue 'down;
+                    }
+                }
+                return path;
+            }
+            _ => return path,
+        }
+    }
+}
+
+fn is_table(node: &Node) -> bool {
+    matches!(node.kind, Kind::Object(_))
+}
+
+/// Whether `span` lies within a member (key or value) of the table `node`:
+/// a TOML table's own span covers only its header, not its members.
+fn inside_table(node: &Node, span: &Range<usize>) -> bool {
+    match &node.kind {
+        Kind::Object(entries) => entries.iter().any(|e| {
+            contains(&e.key_span, span)
+                || contains(&e.value.span, span)
+                || inside_table(&e.value, span)
+        }),
+        Kind::Array(items) => items
+            .iter()
+            .any(|i| contains(&i.span, span) || inside_table(i, span)),
+        _ => false,
+    }
+}
+
+fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    // An empty span (a missing value) contains only empty spans.
+    outer.start <= inner.start && inner.end <= outer.end && (inner.is_empty() || !outer.is_empty())
+}
+
+/// Converts a parsed TOML document into a [`Node`] tree with the same spans.
+///
+/// Integers beyond 64 bits become floats, and `nan` and `inf` floats are
+/// kept, for validation to report with their key.
+pub fn from_toml(root: Spanned<toml::de::DeTable<'_>>) -> Result<Node, JsonError> {
+    let span = root.span();
+    let table = root.into_inner();
+    toml_table(table, span, 0)
+}
+
+fn toml_table(table: toml::de::DeTable<'_>, span: Span, depth: usize) -> Result<Node, JsonError> {
+    check_depth(depth, &span)?;
+    let mut entries = Vec::with_capacity(table.len());
+    for (key, value) in table {
+        let key_span = key.span();
+        entries.push(Entry {
+            key: key.into_inner().into_owned(),
+            key_span,
+            value: toml_value(value, depth + 1)?,
+        });
+    }
+    entries.sort_by_key(|e| e.key_span.start);
+    Ok(Node {
+        span,
+        kind: Kind::Object(entries),
+    })
+}
+
+fn toml_value(value: Spanned<toml::de::DeValue<'_>>, depth: usize) -> Result<Node, JsonError> {
+    use toml::de::DeValue;
+    let span = value.span();
+    let kind = match value.into_inner() {
+        DeValue::String(s) => Kind::String(s.into_owned()),
+        DeValue::Boolean(b) => Kind::Bool(b),
+        DeValue::Datetime(d) => Kind::Datetime(d.to_string()),
+        DeValue::Integer(i) => {
+            let text = i.as_str();
+            if let Ok(v) = u64::from_str_radix(text, i.radix()) {
+                Kind::Number(Number::Unsigned(v))
+            } else if let Ok(v) = i64::from_str_radix(text, i.radix()) {
+                Kind::Number(Number::Signed(v))
+            } else {
+                // Beyond 64 bits: kept as a float, for validation to report
+                // as too large with its key.
+                let v = match i.radix() {
+                    10 => text.parse::<f64>().unwrap_or(f64::INFINITY),
+                    radix => u128::from_str_radix(text, radix).map_or(f64::INFINITY, |v| v as f64),
+                };
+                Kind::Number(Number::Float(v))
+            }
+        }
+        DeValue::Float(f) => {
+            let text = f.as_str();
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() || text.contains("inf") || text.contains("nan") => {
+                    Kind::Number(Number::Float(v))
+                }
+                _ => return Err(JsonError::at("number out of range", span)),
+            }
+        }
+        DeValue::Array(items) => {
+            check_depth(depth, &span)?;
+            let items = items
+                .into_iter()
+                .map(|item| toml_value(item, depth + 1))
+                .collect::<Result<Vec<_>, _>>()?;
+            Kind::Array(items)
+        }
+        DeValue::Table(table) => return toml_table(table, span, depth),
+    };
+    Ok(Node { span, kind })
 }
 
 /// Parses `text` as strict JSON into a [`Node`] tree.
@@ -336,6 +507,7 @@ impl Node {
             Kind::Number(Number::Signed(value)) => Unexpected::Signed(*value),
             Kind::Number(Number::Float(value)) => Unexpected::Float(*value),
             Kind::String(value) => Unexpected::Str(value),
+            Kind::Datetime(_) => Unexpected::Other("a date or time"),
             Kind::Array(_) => Unexpected::Seq,
             Kind::Object(_) => Unexpected::Map,
         }
@@ -349,14 +521,11 @@ impl Node {
             Kind::Bool(value) => visitor.visit_bool(*value),
             Kind::Number(Number::Unsigned(value)) => visitor.visit_u64(*value),
             Kind::Number(Number::Signed(value)) => visitor.visit_i64(*value),
-            Kind::Number(Number::Float(value)) => {
-                if value.is_finite() {
-                    visitor.visit_f64(*value)
-                } else {
-                    Err(JsonError::at("number out of range", self.span.clone()))
-                }
-            }
+            // Non-finite floats only come from TOML (`nan`, `inf`); validation
+            // reports them with their key.
+            Kind::Number(Number::Float(value)) => visitor.visit_f64(*value),
             Kind::String(value) => visitor.visit_borrowed_str(value),
+            Kind::Datetime(_) => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
             Kind::Array(items) => visit_array(items, visitor),
             Kind::Object(entries) => visit_object(entries, &self.span, visitor),
         }

@@ -1,7 +1,7 @@
 //! # allot — emergency allocation of critical items among allies
 //!
 //! allot reads a problem file (TOML or JSON, see `docs/format.md` and the
-//! contract `SPEC.md`), builds the linear program of who makes, ships and
+//! contract `docs/SPEC.md`), builds the linear program of who makes, ships and
 //! serves what, solves it lexicographically — tier by tier the weighted
 //! shortage, then leximin-fair fill rates, then cost — and reports the plan.
 //!
@@ -9,13 +9,17 @@
 //!
 //! | stage | type | module |
 //! | --- | --- | --- |
-//! | file as written | [`raw::RawProblem`] | [`raw`], [`json`], [`load`] |
+//! | file as written | [`raw::RawProblem`] | [`raw`], [`json`], [`mod@load`] |
 //! | validated problem | [`Problem`] | [`validate`], [`problem`] |
 //! | linear program | [`model::Model`] | [`model`] |
 //! | LP solver | [`backend::Backend`] | [`backend`] |
-//! | lexicographic solve | [`SolveOptions`] | [`solve`] |
+//! | lexicographic solve | [`SolveOptions`] | [`mod@solve`] |
 //! | plan and results | [`Solution`] | [`solution`], checked by [`verify`] |
 //! | output | table, JSON, CSV | [`report`] |
+//!
+//! Around them: [`error`] (one error type with its exit status),
+//! [`diagnostic`] (located messages), [`cli`] (the `allot` command) and
+//! [`term`] (progress spinner and colour on stderr).
 //!
 //! ```
 //! let problem = allot::load_str(r#"
@@ -50,17 +54,21 @@
 #![deny(missing_docs)]
 
 pub mod backend;
+pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod error;
+pub mod generate;
 pub mod json;
 pub mod load;
 pub mod model;
 pub mod problem;
 pub mod raw;
 pub mod report;
+pub mod size;
 pub mod solution;
 pub mod solve;
+pub mod term;
 pub mod validate;
 pub mod verify;
 
@@ -78,3 +86,8 @@ pub fn load_str(text: &str, name: &str) -> Result<Problem> {
     let format = Format::of_path(path).unwrap_or(Format::Toml);
     load::parse_str(text, path, format)
 }
+
+/// The Rust examples of README.md, run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,16 +1,36 @@
-//! Reading problem files: bytes → text → [`RawProblem`] (TOML or JSON) →
-//! validated [`Problem`], with every error located in the file.
+//! Reading problem files: bytes → text → document tree (TOML or JSON) →
+//! [`RawProblem`] → validated [`Problem`], with every error located in the
+//! file.
+//!
+//! The file is parsed into a spanned tree first ([`crate::json::Node`]), then
+//! each top-level key and each table of an array of tables (`[[supply]]`,
+//! `[[lanes]]`, …) is deserialized on its own. A broken table is reported and
+//! skipped, so one run lists the broken tables of the whole file, not only the
+//! first. The meaning of the file is checked ([`crate::validate`]) only when
+//! every table could be read: a table that failed to read would otherwise
+//! cause follow-on errors (ids that seem unknown, arrays of a wrong length).
 
 use std::ops::Range;
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
+use serde_spanned::Spanned;
+
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::error::{Error, Result};
+use crate::json::{JsonError, Kind, Node, from_node, path_at};
 use crate::problem::Problem;
-use crate::raw::RawProblem;
+use crate::raw::{RawProblem, TOP_LEVEL_KEYS};
+use crate::validate::MAX_DIAGNOSTICS;
 
-/// Largest problem file accepted, in bytes.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// Largest problem file accepted, in bytes. Parsing takes memory in
+/// proportion to the file (up to ~40 bytes per byte for a file of tiny
+/// numbers), so the limit keeps any file well inside a gigabyte.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// At most this many syntax errors are reported for one file: after the
+/// first few, a parser's errors are mostly echoes of the first.
+const MAX_SYNTAX_ERRORS: usize = 10;
 
 /// The two problem file syntaxes (SPEC §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,11 +52,18 @@ impl Format {
     }
 }
 
-/// Reads and validates the problem file at `path`.
+/// Reads and validates the problem file at `path`, refusing problems whose
+/// LP would exceed [`crate::size::DEFAULT_MAX_SIZE`].
 pub fn load(path: &Path) -> Result<Problem> {
+    load_with(path, crate::size::DEFAULT_MAX_SIZE)
+}
+
+/// Reads and validates the problem file at `path`, refusing problems whose
+/// estimated size exceeds `max_size` ([`crate::size`]).
+pub fn load_with(path: &Path, max_size: u64) -> Result<Problem> {
     let text = read_text(path)?;
     let format = Format::of_path(path).unwrap_or_else(|| sniff(&text));
-    parse_str(&text, path, format)
+    parse_str_with(&text, path, format, max_size)
 }
 
 /// Reads a file as UTF-8 text, refusing files beyond [`MAX_FILE_BYTES`].
@@ -52,22 +79,8 @@ pub fn read_text(path: &Path) -> Result<String> {
             path.display()
         )));
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::Invalid {
-            diagnostics: vec![Diagnostic::at(
-                path,
-                "",
-                None,
-                "",
-                format!(
-                    "the file is {} bytes, more than the {MAX_FILE_BYTES} bytes a problem file may have",
-                    meta.len()
-                ),
-            )],
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    String::from_utf8(bytes).map_err(|e| Error::Invalid {
+    let too_big = |len: u64| {
+        Error::Invalid {
         diagnostics: vec![
             Diagnostic::at(
                 path,
@@ -75,12 +88,44 @@ pub fn read_text(path: &Path) -> Result<String> {
                 None,
                 "",
                 format!(
-                    "the file is not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
+                    "the file is {len} bytes, more than the {MAX_FILE_BYTES} bytes a problem file may have"
                 ),
             )
-            .with_help("save the file as UTF-8"),
+            .with_help("split the problem, or give per-period quantities as single numbers where they do not change"),
         ],
+    }
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    {
+        use std::io::Read;
+        let file = std::fs::File::open(path).map_err(io)?;
+        // The size may change between the check and the read (a pipe, a
+        // growing file): read at most one byte more than allowed.
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes());
+        Error::Invalid {
+            diagnostics: vec![
+                Diagnostic::at(
+                    path,
+                    &text,
+                    Some(at..at + 1),
+                    "",
+                    format!("the file is not UTF-8 text (invalid byte at offset {at})"),
+                )
+                .with_help("save the file as UTF-8"),
+            ],
+        }
     })
 }
 
@@ -95,77 +140,405 @@ fn sniff(text: &str) -> Format {
 /// Parses and validates problem text; `path` names it in messages and gives
 /// the default problem name.
 pub fn parse_str(text: &str, path: &Path, format: Format) -> Result<Problem> {
-    let raw = parse_raw(text, path, format)?;
-    crate::validate::validate(&raw, path, text)
-        .map_err(|diagnostics| Error::Invalid { diagnostics })
+    parse_str_with(text, path, format, crate::size::DEFAULT_MAX_SIZE)
 }
 
-/// Parses problem text into its raw form (types and keys checked only).
+/// [`parse_str`] with a size limit ([`crate::size`]).
+pub fn parse_str_with(text: &str, path: &Path, format: Format, max_size: u64) -> Result<Problem> {
+    let raw = parse_raw(text, path, format)?;
+    crate::validate::validate_with(&raw, path, text, max_size)
+}
+
+/// Parses problem text into its raw form (types and keys checked only),
+/// reporting every table that cannot be read.
 pub fn parse_raw(text: &str, path: &Path, format: Format) -> Result<RawProblem> {
-    let (message, span) = match format {
-        Format::Toml => match toml::from_str::<RawProblem>(text) {
-            Ok(raw) => return Ok(raw),
-            Err(e) => (e.message().to_string(), e.span()),
-        },
-        Format::Json => match crate::json::from_str::<RawProblem>(text) {
-            Ok(raw) => return Ok(raw),
-            Err(e) => (e.message.clone(), e.span.clone()),
-        },
+    let root = match format {
+        Format::Toml => {
+            let (table, errors) = toml::de::DeTable::parse_recoverable(text);
+            if !errors.is_empty() {
+                // A parser that recovers repeats itself: keep distinct errors.
+                let mut seen = std::collections::HashSet::new();
+                let diagnostics = errors
+                    .iter()
+                    .filter(|e| seen.insert((e.message().to_string(), e.span())))
+                    .take(MAX_SYNTAX_ERRORS)
+                    .map(|e| syntax_diagnostic(text, path, e.message(), e.span()))
+                    .collect();
+                return Err(Error::Invalid { diagnostics });
+            }
+            crate::json::from_toml(table)
+        }
+        Format::Json => crate::json::parse_tree(text),
     };
-    Err(Error::Invalid {
-        diagnostics: vec![syntax_diagnostic(text, path, &message, span)],
+    let root = root.map_err(|e| Error::Invalid {
+        diagnostics: vec![syntax_diagnostic(text, path, &e.message, e.span)],
+    })?;
+    let mut reader = Reader {
+        root: &root,
+        text,
+        path,
+        diagnostics: Vec::new(),
+    };
+    let raw = reader.problem();
+    if reader.diagnostics.is_empty() {
+        Ok(raw)
+    } else {
+        Err(Error::Invalid {
+            diagnostics: reader.diagnostics,
+        })
+    }
+}
+
+/// Deserializes the pieces of a document tree, collecting errors.
+struct Reader<'a> {
+    root: &'a Node,
+    text: &'a str,
+    path: &'a Path,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn problem(&mut self) -> RawProblem {
+        let mut raw = RawProblem::default();
+        let Kind::Object(entries) = &self.root.kind else {
+            let d = Diagnostic::at(
+                self.path,
+                self.text,
+                Some(self.root.span.clone()),
+                "",
+                "a problem file must be a table of keys (in JSON, an object `{ ... }`)",
+            )
+            .with_help("start from an example in problems/; the file needs `items` and `allies`");
+            self.diagnostics.push(d);
+            return raw;
+        };
+        for entry in entries {
+            let v = &entry.value;
+            match entry.key.as_str() {
+                "name" => raw.name = self.value(v),
+                "description" => raw.description = self.value(v),
+                "periods" => raw.periods = self.value(v),
+                "tiers" => raw.tiers = self.value(v),
+                "fairness" => raw.fairness = self.value(v),
+                "items" => raw.items = self.spanned_tables(v),
+                "allies" => raw.allies = self.spanned_tables(v),
+                "supply" => raw.supply = self.tables(v),
+                "demand" => raw.demand = self.tables(v),
+                "lanes" => raw.lanes = self.tables(v),
+                "scenarios" => raw.scenarios = self.tables(v),
+                "expect" => raw.expect = self.value(v),
+                other => {
+                    let help = match did_you_mean(other, TOP_LEVEL_KEYS.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("valid keys at the top level: {}", quoted(TOP_LEVEL_KEYS)),
+                    };
+                    self.push(
+                        Diagnostic::at(
+                            self.path,
+                            self.text,
+                            Some(entry.key_span.clone()),
+                            other,
+                            format!("unknown key `{other}`"),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+        raw
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        if self.diagnostics.len() < MAX_DIAGNOSTICS {
+            self.diagnostics.push(d);
+        }
+    }
+
+    /// One value; `None` (with a diagnostic) when it cannot be read, and for
+    /// JSON `null`.
+    fn value<T: DeserializeOwned>(&mut self, node: &Node) -> Option<T> {
+        match from_node::<Option<T>>(node) {
+            Ok(v) => v,
+            Err(e) => {
+                let d = self.diagnostic(&e);
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    /// An array of tables, each read on its own; broken ones are reported
+    /// and left out.
+    fn tables<T: DeserializeOwned>(&mut self, node: &Node) -> Vec<Spanned<T>> {
+        match &node.kind {
+            Kind::Array(items) => items
+                .iter()
+                .filter_map(|item| self.value::<Spanned<T>>(item))
+                .collect(),
+            // Not an array: let serde say what was expected.
+            _ => self.value::<Vec<Spanned<T>>>(node).unwrap_or_default(),
+        }
+    }
+
+    fn spanned_tables<T: DeserializeOwned>(
+        &mut self,
+        node: &Node,
+    ) -> Option<Spanned<Vec<Spanned<T>>>> {
+        if matches!(node.kind, Kind::Null) {
+            return None;
+        }
+        let tables = self.tables(node);
+        Some(Spanned::new(node.span.clone(), tables))
+    }
+
+    /// A located diagnostic for a serde error, naming the key path at fault.
+    fn diagnostic(&self, e: &JsonError) -> Diagnostic {
+        let span = e.span.clone();
+        let at = span.clone().unwrap_or(0..0);
+        let path = path_at(self.root, &at);
+        let message = e.message.trim();
+        if let Some(rest) = message.strip_prefix("unknown field `")
+            && let Some((field, expected)) = rest.split_once('`')
+        {
+            let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+            let help = match did_you_mean(field, valid.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if valid.is_empty() => "remove this key".to_string(),
+                None => format!("valid keys here: {}", quoted(&valid)),
+            };
+            return Diagnostic::at(
+                self.path,
+                self.text,
+                span,
+                path,
+                format!("unknown key `{field}`"),
+            )
+            .with_help(help);
+        }
+        if let Some(rest) = message.strip_prefix("missing field `")
+            && let Some((field, _)) = rest.split_once('`')
+        {
+            // The key path names the table; at the top level, say so.
+            let table = if path.is_empty() {
+                " at the top level"
+            } else {
+                ""
+            };
+            let help = match hint(field) {
+                Some(h) => format!("add `{field}` to this table: {h}"),
+                None => format!("add `{field}` to this table"),
+            };
+            return Diagnostic::at(
+                self.path,
+                self.text,
+                span,
+                path.clone(),
+                format!("missing required key `{field}`{table}"),
+            )
+            .with_help(help);
+        }
+        let message = friendly(message);
+        let last = last_segment(&path);
+        let help = match hint_at(&path, last) {
+            Some(h) => format!("`{last}` takes {h}"),
+            None => "see docs/format.md for the type of each key".to_string(),
+        };
+        Diagnostic::at(self.path, self.text, span, path, message).with_help(help)
+    }
+}
+
+/// `a`, `b` and `c` in backquotes, comma-separated.
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The last key of a dotted path, without array indices.
+fn last_segment(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    last.split('[').next().unwrap_or(last)
+}
+
+/// What a key takes, by its path (some names mean different things in
+/// different tables).
+fn hint_at(path: &str, last: &str) -> Option<&'static str> {
+    if path.starts_with("scenarios") && path.contains("changes") {
+        match last {
+            "periods" => return Some("[first, last], two whole periods, e.g. `periods = [2, 6]`"),
+            "ally" | "item" | "tier" | "items" => {
+                return Some("an id, an array of ids, or \"*\" for all");
+            }
+            _ => {}
+        }
+    }
+    if path.starts_with("lanes") && last == "items" {
+        return Some("an array of item ids, e.g. `items = [\"chips\"]`");
+    }
+    if path.starts_with("expect") && last == "scenarios" {
+        return Some("a table per scenario name, e.g. `[expect.scenarios.strait-closed]`");
+    }
+    hint(last)
+}
+
+/// What a key takes, by its name.
+fn hint(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "periods" => "a whole number ≥ 1, e.g. `periods = 12`",
+        "tiers" => {
+            "an array of tier names, highest priority first, e.g. `tiers = [\"critical\", \"routine\"]`"
+        }
+        "fairness" => "\"leximin\" or \"none\"",
+        "name" | "description" | "unit" => "a string in quotes",
+        "id" => "a string in quotes, e.g. `id = \"US\"`",
+        "ally" => "an ally id in quotes, e.g. `ally = \"US\"`",
+        "item" => "an item id in quotes, e.g. `item = \"chips\"`",
+        "tier" => "a tier name in quotes, e.g. `tier = \"critical\"`",
+        "target" => {
+            "one of \"production\", \"surge\", \"export_limit\", \"stock\", \"demand\", \"lanes\""
+        }
+        "stock" | "reserve" | "cost" | "production_cost" | "surge_cost" | "tolerance" => {
+            "a number ≥ 0, e.g. `stock = 120`"
+        }
+        "value" => "a number > 0, e.g. `value = 2.5`",
+        "factor" => "a number ≥ 0, e.g. `factor = 0.4`",
+        "production" | "surge" | "export_limit" | "quantity" | "capacity" => {
+            "a number ≥ 0 (every period), or an array of one number per period"
+        }
+        "lead_time" => "a whole number of periods ≥ 0, e.g. `lead_time = 2`",
+        "from" | "to" => "an ally id, an array of ids, or \"*\" for every ally",
+        "bidirectional" => "true or false",
+        "items" => "[[items]] tables, each with an `id`",
+        "allies" => "[[allies]] tables, each with an `id`",
+        "supply" => "[[supply]] tables, each with `ally` and `item`",
+        "demand" => "[[demand]] tables, each with `ally`, `item` and `quantity`",
+        "lanes" => "[[lanes]] tables, each with `from` and `to`",
+        "scenarios" => "[[scenarios]] tables, each with a `name` and `changes`",
+        "changes" => {
+            "an array of inline tables, e.g. `changes = [{ target = \"production\", ally = \"TW\", item = \"*\", factor = 0.5 }]`"
+        }
+        "expect" => "a table, e.g. `[expect]` with `cost = 100.0`",
+        "weighted_shortage" => {
+            "a table of numbers by tier, e.g. `weighted_shortage = { critical = 0.0 }`"
+        }
+        _ => return None,
     })
 }
 
-/// Turns a parser's or serde's message into a located diagnostic: names the
-/// key found at the span and suggests the closest valid key for unknown ones.
+/// serde's type-error wording in terms of the file: `expected f64` →
+/// `expected a number`, `struct RawSupply` → `a table`.
+fn friendly(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("invalid type: ") else {
+        return message.to_string();
+    };
+    let Some((found, expected)) = rest.split_once(", expected ") else {
+        return message.to_string();
+    };
+    let expected = match expected {
+        "f64" | "f32" => "a number",
+        "a sequence" => "an array",
+        "a boolean" => "true or false",
+        "a string" => "a string in quotes",
+        e if e.starts_with("struct ") || e.starts_with("a map") => "a table",
+        e => e,
+    };
+    let found = match found {
+        "sequence" => "an array",
+        "map" => "a table",
+        f if f.starts_with("floating point") => f.trim_start_matches("floating point "),
+        f if f.starts_with("integer") => f.trim_start_matches("integer "),
+        f => f,
+    };
+    format!("expected {expected}, found {found}")
+}
+
+/// A located diagnostic for a parser's error. The key is guessed from the
+/// text before the span (`key = ` in TOML, `"key": ` in JSON).
 fn syntax_diagnostic(
     text: &str,
     path: &Path,
     message: &str,
     span: Option<Range<usize>>,
 ) -> Diagnostic {
-    let message = message.trim().to_string();
-    if let Some(rest) = message.strip_prefix("unknown field `")
-        && let Some((field, expected)) = rest.split_once('`')
-    {
-        let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let help = match did_you_mean(field, valid.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!(
-                "valid keys here: {}",
-                valid
-                    .iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        return Diagnostic::at(path, text, span, field, format!("unknown key `{field}`"))
-            .with_help(help);
-    }
+    let message = message.trim();
+    let at = |s: &Option<Range<usize>>| {
+        s.as_ref()
+            .and_then(|s| text.get(s.start..))
+            .unwrap_or_default()
+    };
+    let (message, span) = match span {
+        // The TOML parser gives no place for keys nested too deeply.
+        None if message.contains("recursion") => (
+            "keys or tables are nested too deeply".to_string(),
+            deepest_line(text),
+        ),
+        s if message.contains("recurse") || message.contains("nesting is deeper") => {
+            ("arrays or tables are nested too deeply".to_string(), s)
+        }
+        s if ["NaN", "Infinity", "-Infinity"]
+            .iter()
+            .any(|w| at(&s).starts_with(w)) =>
+        {
+            (
+                "JSON has no NaN or Infinity: every number must be finite".to_string(),
+                s,
+            )
+        }
+        s => (message.to_string(), s),
+    };
     let key = span
         .as_ref()
         .and_then(|s| key_before(text, s.start))
         .unwrap_or_default();
-    let help = if message.contains("invalid type") || message.contains("expected") {
-        "see docs/format.md for the type of each key"
+    let help = if message.contains("nested too deeply") {
+        "a problem file needs only a few levels of nesting; check for unclosed brackets or runaway dotted keys"
+    } else if message.contains("out of range") || message.contains("NaN") {
+        "write a finite number (quantities up to 1e15)"
+    } else if message.contains("invalid type") || message.contains("expected") {
+        "fix the syntax at the marked place (see docs/format.md)"
     } else {
         "fix the syntax at the marked place"
     };
     Diagnostic::at(path, text, span, key, message).with_help(help)
 }
 
-/// The key whose value starts at byte `pos`, read from the text before it on
-/// the same line (`key = ` in TOML, `"key": ` in JSON).
+/// The start of the line with the most dots and brackets (where a
+/// runaway nesting most likely is).
+fn deepest_line(text: &str) -> Option<Range<usize>> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let depth = line
+            .bytes()
+            .filter(|b| matches!(b, b'.' | b'[' | b'{'))
+            .count();
+        if best.is_none_or(|(d, _)| depth > d) {
+            best = Some((depth, start));
+        }
+        start += line.len();
+    }
+    best.map(|(_, s)| s..s + 1)
+}
+
+/// The key whose value is at byte `pos`, read from the text before it on
+/// the same line (`key = ` in TOML, `"key": ` in JSON), also when `pos` is
+/// inside the value (`key = "unterminated`).
 fn key_before(text: &str, pos: usize) -> Option<String> {
     let before = text.get(..pos)?;
     let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
     let line = line.trim_end();
-    let head = line
-        .strip_suffix('=')
-        .or_else(|| line.strip_suffix(':'))?
-        .trim_end();
+    let head = match line.strip_suffix('=').or_else(|| line.strip_suffix(':')) {
+        Some(head) => head,
+        // Inside the value: the key is before the line's first `=` (TOML),
+        // or before the first `:` after a quoted key (JSON).
+        None => match line.find('=') {
+            Some(i) => &line[..i],
+            None => &line[..line.find("\":")? + 1],
+        },
+    }
+    .trim_end();
     let key: String = head
         .chars()
         .rev()
@@ -187,5 +560,143 @@ mod tests {
         assert_eq!(key_before("a = 1\nstock = \"x\"", 14), Some("stock".into()));
         assert_eq!(key_before("{\"stock\": \"x\"}", 10), Some("stock".into()));
         assert_eq!(key_before("[1, 2]", 1), None);
+        assert_eq!(key_before("x = 1\nitem = \"c", 15), Some("item".into()));
+        assert_eq!(key_before("  \"id\": \"ab", 10), Some("id".into()));
+    }
+
+    fn errors(text: &str, name: &str) -> Vec<Diagnostic> {
+        let path = Path::new(name);
+        let format = Format::of_path(path).unwrap_or(Format::Toml);
+        match parse_raw(text, path, format) {
+            Ok(_) => panic!("{name}: expected errors"),
+            Err(Error::Invalid { diagnostics }) => diagnostics,
+            Err(e) => panic!("{name}: unexpected error {e}"),
+        }
+    }
+
+    const TOML_BROKEN: &str = r#"periods = 3
+[[items]]
+id = "chips"
+[[allies]]
+id = "TW"
+[[supply]]
+ally = "TW"
+item = "chips"
+stok = 5
+[[supply]]
+ally = "TW"
+[[lanes]]
+from = "TW"
+to = "US"
+lead_tme = 1
+[[demand]]
+ally = "TW"
+item = "chips"
+quantity = "a lot"
+[[scenarios]]
+name = "x"
+changes = [{ target = "production", ally = "TW", item = "chips", factr = 2 }]
+[expect]
+cst = 3
+"#;
+
+    #[test]
+    fn every_broken_table_is_reported_with_its_path_and_line() {
+        let d = errors(TOML_BROKEN, "p.toml");
+        let keys: Vec<(&str, usize)> = d
+            .iter()
+            .map(|d| (d.key.as_str(), d.location.as_ref().map_or(0, |l| l.line)))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("supply[0].stok", 9),
+                ("supply[1]", 10),
+                ("lanes[0].lead_tme", 15),
+                ("demand[0].quantity", 19),
+                ("scenarios[0].changes[0].factr", 22),
+                ("expect.cst", 24),
+            ],
+            "{d:#?}"
+        );
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `stock`?"));
+        assert_eq!(d[1].message, "missing required key `item`");
+        assert_eq!(d[2].help.as_deref(), Some("did you mean `lead_time`?"));
+        assert_eq!(
+            d[3].message,
+            "expected a number or an array of numbers, one per period, found string \"a lot\""
+        );
+        assert_eq!(d[4].help.as_deref(), Some("did you mean `factor`?"));
+        assert_eq!(d[5].help.as_deref(), Some("did you mean `cost`?"));
+    }
+
+    #[test]
+    fn json_errors_match_toml_errors() {
+        let text = r#"{"periods": 3, "items": [{"id": "chips"}], "allies": [{"id": "TW"}],
+ "supply": [{"ally": "TW", "item": "chips", "stok": 5}, {"ally": "TW"}],
+ "lanes": [{"from": "TW", "to": "US", "lead_tme": 1}],
+ "scenarios": [{"name": "x", "changes": [{"target": "production", "factr": 2}]}],
+ "expect": {"cst": 3}, "prriods": 2}"#;
+        let d = errors(text, "p.json");
+        let keys: Vec<(&str, usize)> = d
+            .iter()
+            .map(|d| (d.key.as_str(), d.location.as_ref().map_or(0, |l| l.line)))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("supply[0].stok", 2),
+                ("supply[1]", 2),
+                ("lanes[0].lead_tme", 3),
+                ("scenarios[0].changes[0].factr", 4),
+                ("expect.cst", 5),
+                ("prriods", 5),
+            ],
+            "{d:#?}"
+        );
+        assert_eq!(d[5].help.as_deref(), Some("did you mean `periods`?"));
+    }
+
+    #[test]
+    fn type_errors_name_the_key_and_what_it_takes() {
+        for (text, key, found) in [
+            ("stock = \"lots\"", "supply[0].stock", "\"lots\""),
+            ("production = \"x\"", "supply[0].production", "\"x\""),
+            (
+                "production = [1, \"x\"]",
+                "supply[0].production[1]",
+                "\"x\"",
+            ),
+        ] {
+            let file = format!(
+                "[[items]]\nid = \"c\"\n[[allies]]\nid = \"A\"\n[[supply]]\nally = \"A\"\nitem = \"c\"\n{text}\n"
+            );
+            let d = errors(&file, "p.toml");
+            assert_eq!(d.len(), 1, "{d:#?}");
+            assert_eq!(d[0].key, key);
+            assert!(d[0].message.contains(found), "{}", d[0].message);
+            assert_eq!(d[0].location.as_ref().map(|l| l.line), Some(8));
+        }
+        let d = errors("tiers = \"critical\"\n", "p.toml");
+        assert_eq!(d[0].key, "tiers");
+        assert_eq!(d[0].message, "expected an array, found string \"critical\"");
+        assert!(d[0].help.as_deref().unwrap_or("").contains("tier names"));
+        let d = errors("[1, 2]", "p.json");
+        assert!(d[0].message.contains("table of keys"), "{d:#?}");
+        let d = errors("name = 1979-05-27\n", "p.toml");
+        assert_eq!(d[0].key, "name");
+        assert!(d[0].message.contains("date"), "{d:#?}");
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let d = errors("periods = 3\nitems = [\n", "p.toml");
+        assert!(d[0].location.is_some(), "{d:#?}");
+        let deep = format!("{} = 1\n", vec!["a"; 5000].join("."));
+        let d = errors(&deep, "p.toml");
+        assert!(d[0].message.contains("nested too deeply"), "{d:#?}");
+        assert_eq!(d[0].location.as_ref().map(|l| l.line), Some(1));
+        let d = errors("{\"periods\": 3,}", "p.json");
+        assert!(d[0].message.contains("trailing comma"), "{d:#?}");
     }
 }

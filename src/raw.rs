@@ -28,7 +28,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
 ];
 
 /// A whole problem file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProblem {
     /// Shown in reports; defaults to the file stem.
@@ -199,12 +199,15 @@ pub struct RawExpect {
 }
 
 /// A per-period quantity: one number for every period, or one per period.
+///
+/// Array elements keep their own spans, so a bad element is reported where
+/// it is, not at the start of the array.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Quantity {
     /// The same every period.
     Scalar(f64),
     /// Exactly `periods` numbers.
-    PerPeriod(Vec<f64>),
+    PerPeriod(Vec<Spanned<f64>>),
 }
 
 impl<'de> Deserialize<'de> for Quantity {
@@ -226,7 +229,7 @@ impl<'de> Deserialize<'de> for Quantity {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Quantity, A::Error> {
                 let mut values = Vec::new();
-                while let Some(v) = seq.next_element::<f64>()? {
+                while let Some(v) = seq.next_element::<Spanned<f64>>()? {
                     values.push(v);
                 }
                 Ok(Quantity::PerPeriod(values))
@@ -241,8 +244,8 @@ impl<'de> Deserialize<'de> for Quantity {
 pub enum IdSelector {
     /// One id, or `"*"`.
     One(String),
-    /// Several ids.
-    Many(Vec<String>),
+    /// Several ids, each with its span.
+    Many(Vec<Spanned<String>>),
 }
 
 impl<'de> Deserialize<'de> for IdSelector {
@@ -258,7 +261,7 @@ impl<'de> Deserialize<'de> for IdSelector {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<IdSelector, A::Error> {
                 let mut values = Vec::new();
-                while let Some(v) = seq.next_element::<String>()? {
+                while let Some(v) = seq.next_element::<Spanned<String>>()? {
                     values.push(v);
                 }
                 Ok(IdSelector::Many(values))

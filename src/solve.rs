@@ -22,6 +22,19 @@
 //! row dropped); the others stay free and the next round raises them. Each
 //! round fixes at least one pair, so the loop ends; in the common case it
 //! takes two or three LPs per distinct fill level.
+//!
+//! With a backend that reports row duals, step 2 is replaced by a
+//! certificate from the round's own LP: if the dual `λ_i` of pair i's
+//! `y_i − z ≥ 0` row is non-zero, pair i is blocked. (With optimal duals,
+//! Lagrangian duality gives `Σ_j λ_j (y_j − z*) ≤ 0` for every plan that
+//! keeps all earlier holds, and `λ ≥ 0`; a plan with every free `y_j ≥ z*`
+//! therefore has `y_i = z*` wherever `λ_i > 0`.) Since `Σ λ_j = 1` when
+//! `z* < 1`, at least one pair is certified in every round, so the driver
+//! fixes all certified pairs at once and solves the next round: one LP per
+//! distinct fill level, plus one per level where degeneracy hides a
+//! blocked pair behind a zero dual. Every round re-solves the same LP in
+//! place (bounds moved, nothing deleted), so a warm-starting backend starts
+//! from the previous basis.
 
 use std::time::Instant;
 
@@ -56,6 +69,29 @@ pub const HOLD: f64 = 1e-11;
 
 /// A fill rate must rise by more than this to count as "not blocked".
 const RISE: f64 = 1e-7;
+
+/// How far below a round's level the blocked-pair check holds the free pairs.
+const CHECK_SLACK: f64 = 1e-9;
+
+/// A row dual larger than this (in absolute value) certifies a blocked
+/// pair. The duals of one round's `y − z` rows sum to 1, so real
+/// certificates are far above solver noise.
+const DUAL_CERTIFICATE: f64 = 1e-7;
+
+/// Choices that change how, not what, is solved: every setting gives the
+/// same results (within SPEC §6's tolerance). For tests and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// Use row duals to certify blocked pairs when the backend has them
+    /// (otherwise always the primal check).
+    pub use_duals: bool,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning { use_duals: true }
+    }
+}
 
 /// Time and LP count of one lexicographic stage.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +135,16 @@ pub fn solve_with_stats(
     scenario: Option<&str>,
     opts: &SolveOptions,
 ) -> Result<(Solution, SolveStats)> {
+    solve_tuned(problem, scenario, opts, Tuning::default())
+}
+
+/// [`solve_with_stats`] with explicit [`Tuning`].
+pub fn solve_tuned(
+    problem: &Problem,
+    scenario: Option<&str>,
+    opts: &SolveOptions,
+    tuning: Tuning,
+) -> Result<(Solution, SolveStats)> {
     let applied;
     let p = match scenario {
         None => problem,
@@ -131,8 +177,10 @@ pub fn solve_with_stats(
         build_seconds: started.elapsed().as_secs_f64(),
         stages: Vec::new(),
     };
+    let backend = opts.solver.backend();
     let mut driver = Driver {
-        session: opts.solver.backend().open(&model.lp),
+        session: backend.open(&model.lp),
+        duals: tuning.use_duals && backend.has_duals(),
         holds: Vec::new(),
         label,
         backend: opts.solver.name(),
@@ -147,16 +195,26 @@ pub fn solve_with_stats(
     Ok((solution, stats))
 }
 
-/// A row that holds an earlier optimum: `Σ coefs ≥ value − tol` (or `≤ value + tol`
-/// for `upper`), re-tightened or loosened on numerical trouble.
+/// An earlier optimum held from now on: `Σ coefs ≥ value − slack`, or a
+/// fixed pair's fill-rate column `≥ value − slack`; the slack grows tenfold
+/// on numerical trouble (see [`Driver::solve`]).
 struct Hold {
-    row: usize,
+    at: HoldAt,
     value: f64,
-    upper: bool,
+    slack: f64,
+}
+
+/// Where a hold lives: a row's lower bound, or a column's lower bound (a
+/// fixed pair's fill-rate column, whose upper bound is 1).
+enum HoldAt {
+    Row(usize),
+    ColLower(usize),
 }
 
 struct Driver<'a> {
     session: Box<dyn Session>,
+    /// Certify blocked pairs with row duals.
+    duals: bool,
     holds: Vec<Hold>,
     label: String,
     backend: &'static str,
@@ -167,6 +225,18 @@ struct Driver<'a> {
 fn tol(value: f64, scale: f64) -> f64 {
     scale * value.abs().max(1.0)
 }
+
+/// Slack of a tier's hold row `Σ value·u ≥ best − slack`. It is sized by
+/// the tier's weighted *shortage* `W − best` (the number SPEC §6 asks to be
+/// exact within 1e-6 relative), plus a term for the rounding of a sum of
+/// size `W`, so that a fully served tier stays fully served (a slack sized
+/// by `best` ≈ `W` would let the cost stage buy a visible shortage).
+fn shortage_slack(best: f64, weighted_demand: f64) -> f64 {
+    HOLD * (weighted_demand - best).max(1.0) + 1e-14 * weighted_demand.abs()
+}
+
+/// Most a hold's slack is multiplied by before the solve is given up.
+const MAX_LOOSENING: f64 = 1e3;
 
 impl Driver<'_> {
     fn stage(&mut self, name: String) {
@@ -181,26 +251,27 @@ impl Driver<'_> {
     }
 
     /// Solves; on infeasibility (numerical trouble with the holds) loosens
-    /// every hold tenfold, up to three times.
+    /// every hold tenfold, up to [`MAX_LOOSENING`].
     fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome> {
         let started = Instant::now();
-        let mut scale = HOLD;
+        let mut loosening = 1.0;
         let result = loop {
             let r = self.session.solve(sense, objective);
             if let Some(s) = self.stats.stages.last_mut() {
                 s.lps += 1;
             }
             match r {
-                Err(LpFailure::Infeasible) if scale < 1e-7 && !self.holds.is_empty() => {
-                    scale *= 10.0;
+                Err(LpFailure::Infeasible)
+                    if loosening < MAX_LOOSENING && !self.holds.is_empty() =>
+                {
+                    loosening *= 10.0;
                     for h in &self.holds {
-                        let t = tol(h.value, scale);
-                        if h.upper {
-                            self.session
-                                .set_row_bounds(h.row, f64::NEG_INFINITY, h.value + t);
-                        } else {
-                            self.session
-                                .set_row_bounds(h.row, h.value - t, f64::INFINITY);
+                        let lo = h.value - h.slack * loosening;
+                        match h.at {
+                            HoldAt::Row(row) => self.session.set_row_bounds(row, lo, f64::INFINITY),
+                            HoldAt::ColLower(col) => {
+                                self.session.set_col_bounds(col, lo.max(0.0), 1.0)
+                            }
                         }
                     }
                 }
@@ -230,15 +301,15 @@ impl Driver<'_> {
         })
     }
 
-    /// Adds a row holding `Σ coefs ≥ value` (within the hold tolerance).
-    fn hold_at_least(&mut self, coefs: &[(usize, f64)], value: f64, name: &str) {
+    /// Adds a row holding `Σ coefs ≥ value − slack`.
+    fn hold_at_least(&mut self, coefs: &[(usize, f64)], value: f64, slack: f64, name: &str) {
         let row = self
             .session
-            .add_row(coefs, value - tol(value, HOLD), f64::INFINITY, name);
+            .add_row(coefs, value - slack, f64::INFINITY, name);
         self.holds.push(Hold {
-            row,
+            at: HoldAt::Row(row),
             value,
-            upper: false,
+            slack,
         });
     }
 }
@@ -253,8 +324,9 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
         d.stage(format!("{tier}: shortage"));
         let out = d.solve(Sense::Maximise, served)?;
         let best = out.objective;
-        d.hold_at_least(served, best, &format!("hold_shortage[{tier}]"));
-        let everything = best >= m.tier_weighted_demand[g] - tol(m.tier_weighted_demand[g], HOLD);
+        let slack = shortage_slack(best, m.tier_weighted_demand[g]);
+        d.hold_at_least(served, best, slack, &format!("hold_shortage[{tier}]"));
+        let everything = best >= m.tier_weighted_demand[g] - slack;
         last = Some(out);
         if p.fairness == Fairness::Leximin && !everything {
             d.stage(format!("{tier}: fairness"));
@@ -332,13 +404,33 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
             last = Some(round);
             break;
         }
+        if d.duals
+            && let Some(duals) = &round.row_duals
+        {
+            let certified: Vec<usize> = free
+                .iter()
+                .copied()
+                .filter(|&i| duals[pairs[i].link].abs() > DUAL_CERTIFICATE)
+                .collect();
+            if !certified.is_empty() {
+                for &i in &certified {
+                    fix(d, &pairs[i], level);
+                }
+                free.retain(|i| !certified.contains(i));
+                last = Some(round);
+                continue;
+            }
+        }
         let mut candidates: Vec<usize> = free
             .iter()
             .copied()
             .filter(|&i| fill_of(&pairs[i], &round.values) <= level + RISE)
             .collect();
-        d.session
-            .set_col_bounds(z, level - tol(level, HOLD), level - tol(level, HOLD));
+        // z sits a little below the level, so that a round's optimum that
+        // is high by solver noise cannot make the check infeasible; the
+        // check only asks which pairs rise by more than RISE ≫ CHECK_SLACK.
+        let check_level = (level - CHECK_SLACK).max(0.0);
+        d.session.set_col_bounds(z, check_level, check_level);
         let mut check_out = None;
         while !candidates.is_empty() {
             let objective: Vec<(usize, f64)> =
@@ -376,8 +468,14 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
 fn fix(d: &mut Driver, pair: &Pair, level: f64) {
     d.session
         .set_row_bounds(pair.link, f64::NEG_INFINITY, f64::INFINITY);
-    let lo = (level - tol(level, HOLD)).max(0.0);
-    d.session.set_col_bounds(pair.y, lo, 1.0);
+    let slack = tol(level, HOLD);
+    d.session
+        .set_col_bounds(pair.y, (level - slack).max(0.0), 1.0);
+    d.holds.push(Hold {
+        at: HoldAt::ColLower(pair.y),
+        value: level,
+        slack,
+    });
 }
 
 /// Reads the plan's quantities out of the LP's column values.

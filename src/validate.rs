@@ -1,6 +1,11 @@
 //! Raw file → validated [`Problem`]: every rule of SPEC §2 and §5 checked,
 //! every violation reported with its location and a fix, all at once (up to
 //! [`MAX_DIAGNOSTICS`]).
+//!
+//! Nothing is allocated per period or per lane before the size guard
+//! ([`crate::size`]) has measured the problem from the file as written: a
+//! file of a few lines that asks for a billion periods, or `"*"` lanes among
+//! thousands of allies, is refused at once with [`Error::TooLarge`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -8,22 +13,33 @@ use std::path::Path;
 
 use serde_spanned::Spanned;
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::error::Error;
 use crate::problem::{
     Ally, Change, Demand, Expect, Expectation, Fairness, Item, Lane, Problem, Scenario, Supply,
     Target,
 };
 use crate::raw::{IdSelector, Quantity, RawChange, RawExpect, RawProblem};
+use crate::size::{Allies, Cause, DemandShape, LaneShape, Periods, Shape, SupplyShape};
 
 /// At most this many diagnostics are reported for one file.
 pub const MAX_DIAGNOSTICS: usize = 50;
 
-/// Largest accepted `periods`: far beyond any real horizon, small enough
-/// that per-period arrays cannot exhaust memory before the size guard runs.
+/// Largest accepted `periods`: far beyond any real horizon. The size guard
+/// refuses long horizons of any real problem first; this bounds the rest.
 pub const MAX_PERIODS: usize = 100_000;
+
+/// Largest accepted quantity, cost or item value. LP solvers work in double
+/// precision and treat numbers near 1e20 as infinite; beyond this, a plan
+/// would silently lose its small numbers.
+pub const MAX_NUMBER: f64 = 1e15;
 
 /// Largest accepted `lead_time`.
 const MAX_LEAD_TIME: f64 = 1e6;
+
+/// Scenario changes may scan and rescale at most this many times the size
+/// limit of entry-periods in total (a bound on validation time).
+const SCENARIO_WORK_FACTOR: u64 = 50;
 
 const DEFAULT_TIERS: [&str; 3] = ["critical", "essential", "routine"];
 
@@ -32,29 +48,64 @@ struct Checker<'a> {
     file: &'a Path,
     text: &'a str,
     diags: Vec<Diagnostic>,
+    /// Errors found beyond [`MAX_DIAGNOSTICS`].
+    dropped: usize,
+    /// Whether `periods` is valid: per-period lengths and period ranges are
+    /// only checked against a valid horizon (no follow-on errors).
+    periods_ok: bool,
 }
 
 impl<'a> Checker<'a> {
-    fn error(&mut self, span: Option<Range<usize>>, key: String, message: String, help: String) {
-        if self.diags.len() < MAX_DIAGNOSTICS {
-            let d = Diagnostic::at(self.file, self.text, span, key, message);
-            self.diags.push(if help.is_empty() {
-                d
-            } else {
-                d.with_help(help)
-            });
-        }
+    /// Whether no more diagnostics will be kept: callers skip costly
+    /// messages (suggestions, line numbers) then.
+    fn full(&self) -> bool {
+        self.diags.len() >= MAX_DIAGNOSTICS
     }
 
-    /// A finite number ≥ 0 (or > 0 with `positive`).
+    fn error(&mut self, span: Option<Range<usize>>, key: String, message: String, help: String) {
+        if self.full() {
+            self.dropped += 1;
+            return;
+        }
+        let d = Diagnostic::at(self.file, self.text, span, key, message);
+        self.diags.push(if help.is_empty() {
+            d
+        } else {
+            d.with_help(help)
+        });
+    }
+
+    /// The line of a span (for "already at line N").
+    fn line(&self, span: &Range<usize>) -> usize {
+        Location::from_span(self.text, span).line
+    }
+
+    /// A finite number ≥ 0 (or > 0 with `positive`), at most [`MAX_NUMBER`].
     fn number(&mut self, v: &Spanned<f64>, key: &str, positive: bool) -> f64 {
+        let x = *v.get_ref();
+        if x.is_finite() && x > MAX_NUMBER {
+            self.error(
+                Some(v.span()),
+                key.into(),
+                format!("{x:e} is beyond the largest supported number ({MAX_NUMBER:e})"),
+                "LP solvers lose precision at this scale: use larger units (thousands, millions)"
+                    .into(),
+            );
+            return 0.0;
+        }
+        self.any_number(v, key, positive)
+    }
+
+    /// A finite number ≥ 0 (or > 0 with `positive`) of any size.
+    fn any_number(&mut self, v: &Spanned<f64>, key: &str, positive: bool) -> f64 {
         let x = *v.get_ref();
         if !x.is_finite() {
             self.error(
                 Some(v.span()),
                 key.into(),
                 format!("{x} is not a finite number"),
-                "write a finite number (not nan or inf)".into(),
+                "write a finite number (not nan or inf); leave the key out where it means unlimited"
+                    .into(),
             );
             0.0
         } else if positive && x <= 0.0 {
@@ -95,15 +146,20 @@ impl<'a> Checker<'a> {
             }
             Quantity::PerPeriod(values) => {
                 if values.len() != periods {
+                    if !self.periods_ok {
+                        return vec![0.0; periods];
+                    }
                     self.error(
                         Some(span),
                         key.into(),
                         format!(
-                            "has {} values but `periods` is {periods}",
-                            values.len()
+                            "has {} value{} but `periods` is {periods}",
+                            values.len(),
+                            if values.len() == 1 { "" } else { "s" }
                         ),
                         format!(
-                            "give exactly {periods} numbers, one per period, or a single number for every period"
+                            "give exactly {periods} number{}, one per period, or a single number for every period",
+                            if periods == 1 { "" } else { "s" }
                         ),
                     );
                     return vec![0.0; periods];
@@ -111,13 +167,7 @@ impl<'a> Checker<'a> {
                 values
                     .iter()
                     .enumerate()
-                    .map(|(t, x)| {
-                        self.number(
-                            &Spanned::new(span.clone(), *x),
-                            &format!("{key}[{t}]"),
-                            false,
-                        )
-                    })
+                    .map(|(t, x)| self.number(x, &format!("{key}[{t}]"), false))
                     .collect()
             }
         }
@@ -159,47 +209,84 @@ impl<'a> Checker<'a> {
         id: &str,
         ids: &HashMap<&str, usize>,
     ) {
-        let mut known: Vec<&str> = ids.keys().copied().collect();
-        known.sort_by_key(|k| ids[k]);
+        if self.full() {
+            self.dropped += 1;
+            return;
+        }
+        let mut known: Vec<(&str, usize)> = ids.iter().map(|(k, v)| (*k, *v)).collect();
+        known.sort_by_key(|&(_, i)| i);
+        let known: Vec<&str> = known.into_iter().map(|(k, _)| k).collect();
         let help = match did_you_mean(id, known.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => format!("known {what}s: {}", list(&known)),
+            None => format!("known {}: {}", plural_of(what), list(&known)),
         };
         self.error(span, key.into(), format!("unknown {what} `{id}`"), help);
     }
 
-    /// Resolves a selector to indices (`"*"` = all, in order).
+    /// Resolves a selector (`"*"` = all); `None` when an id is unknown.
     fn select(
         &mut self,
         sel: &Option<Spanned<IdSelector>>,
         key: &str,
         what: &str,
         ids: &HashMap<&str, usize>,
-        count: usize,
-    ) -> Option<Vec<usize>> {
+    ) -> Option<Allies> {
         let Some(sel) = sel else {
-            return Some((0..count).collect());
-        };
-        let names: Vec<&String> = match sel.get_ref() {
-            IdSelector::One(s) if s == "*" => return Some((0..count).collect()),
-            IdSelector::One(s) => vec![s],
-            IdSelector::Many(v) => v.iter().collect(),
+            return Some(Allies::All);
         };
         let mut out = Vec::new();
         let mut ok = true;
-        for n in names {
-            match ids.get(n.as_str()) {
+        match sel.get_ref() {
+            IdSelector::One(s) if s == "*" => return Some(Allies::All),
+            IdSelector::One(s) => match ids.get(s.as_str()) {
                 Some(&i) => out.push(i),
                 None => {
-                    self.unknown(Some(sel.span()), key, what, n, ids);
+                    self.unknown(Some(sel.span()), key, what, s, ids);
                     ok = false;
+                }
+            },
+            IdSelector::Many(v) => {
+                for (j, n) in v.iter().enumerate() {
+                    match ids.get(n.get_ref().as_str()) {
+                        Some(&i) => out.push(i),
+                        None if n.get_ref() == "*" => {
+                            self.error(
+                                Some(n.span()),
+                                format!("{key}[{j}]"),
+                                "`*` stands alone, not in an array".into(),
+                                format!("write `{}` = \"*\" for every {what}", last_key(key)),
+                            );
+                            ok = false;
+                        }
+                        None => {
+                            self.unknown(
+                                Some(n.span()),
+                                &format!("{key}[{j}]"),
+                                what,
+                                n.get_ref(),
+                                ids,
+                            );
+                            ok = false;
+                        }
+                    }
                 }
             }
         }
         out.sort_unstable();
         out.dedup();
-        ok.then_some(out)
+        ok.then_some(Allies::These(out))
     }
+}
+
+fn plural_of(what: &str) -> String {
+    match what {
+        "ally" => "allies".into(),
+        w => format!("{w}s"),
+    }
+}
+
+fn last_key(key: &str) -> &str {
+    key.rsplit('.').next().unwrap_or(key)
 }
 
 fn list(names: &[&str]) -> String {
@@ -240,14 +327,17 @@ fn unique_ids<'r>(
             );
         }
         if let Some(&first) = ids.get(id.get_ref().as_str()) {
-            let first_loc = crate::diagnostic::Location::from_span(ck.text, &spans[first]);
+            let line = if ck.full() {
+                0
+            } else {
+                spans.get(first).map_or(0, |s| ck.line(s))
+            };
             ck.error(
                 Some(id.span()),
                 key,
                 format!(
-                    "duplicate id `{}`: already used by {section}[{first}] at line {}",
+                    "duplicate id `{}`: already used by {section}[{first}] at line {line}",
                     id.get_ref(),
-                    first_loc.line
                 ),
                 "ids must be unique; rename one of them".into(),
             );
@@ -259,14 +349,303 @@ fn unique_ids<'r>(
     ids
 }
 
-/// Checks `raw` (read from `file`, whose text is `text`) against SPEC §2 and §5.
-pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Vec<Diagnostic>> {
+/// `periods` as written when it is a whole number ≥ 1 (of any size).
+fn requested_periods(raw: &RawProblem) -> Option<u64> {
+    let v = *raw.periods.as_ref()?.get_ref();
+    (v.fract() == 0.0 && v >= 1.0).then_some(if v >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        v as u64
+    })
+}
+
+/// Whether an optional number is absent or acceptable (no error reported).
+fn valid_number(v: &Option<Spanned<f64>>) -> bool {
+    v.as_ref()
+        .is_none_or(|v| (0.0..=MAX_NUMBER).contains(v.get_ref()))
+}
+
+fn valid_lead_time(raw: &Option<Spanned<f64>>) -> u64 {
+    match raw {
+        Some(lt) => {
+            let v = *lt.get_ref();
+            if v.fract() == 0.0 && (0.0..=MAX_LEAD_TIME).contains(&v) {
+                v as u64
+            } else {
+                0
+            }
+        }
+        None => 0,
+    }
+}
+
+/// The periods (among the first `t`) where a quantity satisfies `keep`;
+/// `absent` when the key is left out.
+fn periods_of(
+    q: Option<&Spanned<Quantity>>,
+    t: u64,
+    absent: Periods,
+    keep: impl Fn(f64) -> bool,
+) -> Periods {
+    match q.map(|q| q.get_ref()) {
+        None => absent,
+        Some(Quantity::Scalar(x)) => {
+            if keep(*x) {
+                Periods::All
+            } else {
+                Periods::none()
+            }
+        }
+        Some(Quantity::PerPeriod(v)) => {
+            let these: Vec<usize> = v
+                .iter()
+                .enumerate()
+                .filter(|(i, x)| (*i as u64) < t && keep(*x.get_ref()))
+                .map(|(i, _)| i)
+                .collect();
+            if these.len() as u64 == t {
+                Periods::All
+            } else {
+                Periods::These(these)
+            }
+        }
+    }
+}
+
+fn positive(x: f64) -> bool {
+    x > 0.0
+}
+
+/// First occurrence of every id.
+fn id_map<'r>(ids: impl Iterator<Item = &'r Spanned<String>>) -> HashMap<&'r str, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        map.entry(id.get_ref().as_str()).or_insert(i);
+    }
+    map
+}
+
+fn selector(sel: &IdSelector, ids: &HashMap<&str, usize>) -> Allies {
+    match sel {
+        IdSelector::One(s) if s == "*" => Allies::All,
+        IdSelector::One(s) => Allies::These(ids.get(s.as_str()).copied().into_iter().collect()),
+        IdSelector::Many(v) => {
+            let mut out: Vec<usize> = v
+                .iter()
+                .filter_map(|s| ids.get(s.get_ref().as_str()).copied())
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            Allies::These(out)
+        }
+    }
+}
+
+/// The size-relevant counts of a file as written, without expanding any
+/// per-period quantity or lane (entries with unknown ids are left out).
+pub fn shape(raw: &RawProblem) -> Shape {
+    let t = requested_periods(raw).unwrap_or(1);
+    let no_items = Vec::new();
+    let no_allies = Vec::new();
+    let items = raw.items.as_ref().map_or(&no_items, |i| i.get_ref());
+    let allies = raw.allies.as_ref().map_or(&no_allies, |a| a.get_ref());
+    let item_ids = id_map(items.iter().map(|i| &i.get_ref().id));
+    let ally_ids = id_map(allies.iter().map(|a| &a.get_ref().id));
+    let mut shape = Shape {
+        periods: t,
+        allies: allies.len(),
+        items: items.len(),
+        ..Shape::default()
+    };
+    for s in &raw.supply {
+        let s = s.get_ref();
+        let (Some(&ally), Some(&item)) = (
+            ally_ids.get(s.ally.get_ref().as_str()),
+            item_ids.get(s.item.get_ref().as_str()),
+        ) else {
+            continue;
+        };
+        shape.supply.push(SupplyShape {
+            ally,
+            item,
+            make: periods_of(s.production.as_ref(), t, Periods::none(), positive),
+            surge: periods_of(s.surge.as_ref(), t, Periods::none(), positive),
+            export_limited: periods_of(s.export_limit.as_ref(), t, Periods::none(), f64::is_finite),
+            reserve: s.reserve.as_ref().is_some_and(|r| *r.get_ref() > 0.0),
+        });
+    }
+    for d in &raw.demand {
+        let d = d.get_ref();
+        let (Some(&ally), Some(&item)) = (
+            ally_ids.get(d.ally.get_ref().as_str()),
+            item_ids.get(d.item.get_ref().as_str()),
+        ) else {
+            continue;
+        };
+        shape.demand.push(DemandShape {
+            ally,
+            item,
+            positive: periods_of(Some(&d.quantity), t, Periods::none(), positive),
+        });
+    }
+    for (entry, l) in raw.lanes.iter().enumerate() {
+        let l = l.get_ref();
+        let from = selector(l.from.get_ref(), &ally_ids);
+        let to = selector(l.to.get_ref(), &ally_ids);
+        let mut lane_items: Vec<usize> = match &l.items {
+            None => (0..items.len()).collect(),
+            Some(list) => list
+                .get_ref()
+                .iter()
+                .filter_map(|id| item_ids.get(id.get_ref().as_str()).copied())
+                .collect(),
+        };
+        lane_items.sort_unstable();
+        lane_items.dedup();
+        let dispatch = t.saturating_sub(valid_lead_time(&l.lead_time));
+        let all = Periods::All;
+        let open = periods_of(l.capacity.as_ref(), dispatch, all.clone(), positive).count(dispatch);
+        let open_limited = periods_of(l.capacity.as_ref(), dispatch, Periods::none(), |c| {
+            c > 0.0 && c.is_finite()
+        })
+        .count(dispatch);
+        let forward = LaneShape {
+            entry,
+            from: from.clone(),
+            to: to.clone(),
+            items: lane_items,
+            open,
+            open_limited,
+        };
+        if l.bidirectional == Some(true) {
+            shape.lanes.push(LaneShape {
+                from: to,
+                to: from,
+                ..forward.clone()
+            });
+        }
+        shape.lanes.push(forward);
+    }
+    shape
+}
+
+/// Checks `raw` (read from `file`, whose text is `text`) against SPEC §2 and
+/// §5, with the default size limit.
+pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Error> {
+    validate_with(raw, file, text, crate::size::DEFAULT_MAX_SIZE)
+}
+
+/// Checks `raw` against SPEC §2 and §5, refusing problems whose size
+/// estimate exceeds `max_size` ([`crate::size`]).
+pub fn validate_with(
+    raw: &RawProblem,
+    file: &Path,
+    text: &str,
+    max_size: u64,
+) -> Result<Problem, Error> {
     let mut ck = Checker {
         file,
         text,
         diags: Vec::new(),
+        dropped: 0,
+        periods_ok: true,
     };
+    match check(&mut ck, raw, max_size) {
+        Err(too_large) => Err(too_large),
+        Ok(problem) if ck.diags.is_empty() => Ok(problem),
+        Ok(_) => {
+            let mut diagnostics = ck.diags;
+            if ck.dropped > 0 {
+                diagnostics.push(Diagnostic::at(
+                    file,
+                    text,
+                    None,
+                    "",
+                    format!(
+                        "{} more error{} not shown (the first {MAX_DIAGNOSTICS} are)",
+                        ck.dropped,
+                        if ck.dropped == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
+            Err(Error::Invalid { diagnostics })
+        }
+    }
+}
 
+/// The size refusal, located at its cause.
+fn too_large(raw: &RawProblem, ck: &Checker, err: crate::size::TooLarge) -> Error {
+    let e = &err.estimate;
+    let (key, span, help) = match &err.cause {
+        Cause::Periods => (
+            "periods".to_string(),
+            raw.periods.as_ref().map(|p| p.span()),
+            "use fewer, longer periods (weeks or months instead of days), or raise the limit with --max-size N",
+        ),
+        Cause::Lane { entry, .. } => {
+            let lane = raw.lanes.get(*entry).map(|l| l.get_ref());
+            let (which, span) = match lane {
+                Some(l)
+                    if matches!(l.to.get_ref(), IdSelector::One(s) if s == "*")
+                        && !matches!(l.from.get_ref(), IdSelector::One(s) if s == "*") =>
+                {
+                    ("to", Some(l.to.span()))
+                }
+                Some(l) => ("from", Some(l.from.span())),
+                None => ("from", None),
+            };
+            (
+                format!("lanes[{entry}].{which}"),
+                span,
+                "name the allies this entry really connects instead of \"*\" or long lists, or raise the limit with --max-size N",
+            )
+        }
+        Cause::Entries => {
+            let (key, span) = if raw.lanes.len() >= raw.supply.len().max(raw.demand.len()) {
+                ("lanes", raw.lanes.first().map(|l| l.span()))
+            } else if raw.supply.len() >= raw.demand.len() {
+                ("supply", raw.supply.first().map(|s| s.span()))
+            } else {
+                ("demand", raw.demand.first().map(|d| d.span()))
+            };
+            (
+                key.to_string(),
+                span,
+                "split the problem into smaller ones, or raise the limit with --max-size N",
+            )
+        }
+    };
+    let message = if e.rows == 0 {
+        let lp = if e.nonzeros > 0 {
+            format!(" and its LP at least {} non-zeros", e.nonzeros)
+        } else {
+            String::new()
+        };
+        format!(
+            "the problem is too large: {}; it would hold about {} numbers{lp}, beyond the limit of {} (--max-size)",
+            err.detail, e.values, err.limit
+        )
+    } else {
+        format!(
+            "the problem is too large: {}; its LP would have about {} variables, {} rows and {} non-zeros (and the problem {} numbers), beyond the limit of {} (--max-size)",
+            err.detail, e.variables, e.rows, e.nonzeros, e.values, err.limit
+        )
+    };
+    let diagnostic = Diagnostic::at(ck.file, ck.text, span, key, message).with_help(help);
+    Error::TooLarge {
+        variables: e.variables,
+        rows: e.rows,
+        nonzeros: e.nonzeros,
+        values: e.values,
+        limit: err.limit,
+        cause: err.detail,
+        diagnostic: Box::new(diagnostic),
+    }
+}
+
+/// The whole check; diagnostics go to `ck`, a size refusal is the error.
+fn check(ck: &mut Checker, raw: &RawProblem, max_size: u64) -> Result<Problem, Error> {
+    let file = ck.file;
     let name = raw.name.as_ref().map_or_else(
         || {
             file.file_stem()
@@ -279,32 +658,36 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
         .as_ref()
         .map_or_else(String::new, |d| d.get_ref().clone());
 
-    let periods = match &raw.periods {
-        None => 1,
-        Some(p) => {
+    // The size guard comes first: nothing below allocates per period or
+    // per lane before it has passed.
+    if let Err(err) = shape(raw).check(max_size) {
+        return Err(too_large(raw, ck, err));
+    }
+
+    let periods = match (&raw.periods, requested_periods(raw)) {
+        (None, _) => 1,
+        (Some(p), None) => {
+            ck.periods_ok = false;
             let v = *p.get_ref();
-            if !(v.fract() == 0.0 && v >= 1.0) {
-                ck.error(
-                    Some(p.span()),
-                    "periods".into(),
-                    format!("must be a whole number ≥ 1, found {v}"),
-                    "write e.g. `periods = 12`".into(),
-                );
-                1
-            } else if v > MAX_PERIODS as f64 {
-                ck.error(
-                    Some(p.span()),
-                    "periods".into(),
-                    format!(
-                        "periods = {v} is beyond the largest supported horizon ({MAX_PERIODS})"
-                    ),
-                    "use coarser periods (weeks or months instead of days)".into(),
-                );
-                1
-            } else {
-                v as usize
-            }
+            ck.error(
+                Some(p.span()),
+                "periods".into(),
+                format!("must be a whole number ≥ 1, found {v}"),
+                "write e.g. `periods = 12`".into(),
+            );
+            1
         }
+        (Some(p), Some(v)) if v > MAX_PERIODS as u64 => {
+            ck.periods_ok = false;
+            ck.error(
+                Some(p.span()),
+                "periods".into(),
+                format!("periods = {v} is beyond the longest supported horizon ({MAX_PERIODS})"),
+                "use coarser periods (weeks or months instead of days)".into(),
+            );
+            1
+        }
+        (Some(_), Some(v)) => v as usize,
     };
 
     let tiers: Vec<String> = match &raw.tiers {
@@ -318,7 +701,7 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
                     "e.g. tiers = [\"critical\", \"essential\", \"routine\"], or leave it out for that default".into(),
                 );
             }
-            let _ = unique_ids(&mut ck, t.get_ref().iter(), "tiers");
+            let _ = unique_ids(ck, t.get_ref().iter(), "tiers");
             t.get_ref().iter().map(|s| s.get_ref().clone()).collect()
         }
     };
@@ -397,12 +780,8 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
         }
     };
 
-    let item_ids = unique_ids(&mut ck, raw_items.iter().map(|i| &i.get_ref().id), "items");
-    let ally_ids = unique_ids(
-        &mut ck,
-        raw_allies.iter().map(|a| &a.get_ref().id),
-        "allies",
-    );
+    let item_ids = unique_ids(ck, raw_items.iter().map(|i| &i.get_ref().id), "items");
+    let ally_ids = unique_ids(ck, raw_allies.iter().map(|a| &a.get_ref().id), "allies");
 
     let items: Vec<Item> = raw_items
         .iter()
@@ -431,6 +810,8 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
             }
         })
         .collect();
+    let ally_id = |a: usize| allies.get(a).map_or("?", |x| x.id.as_str());
+    let item_id = |k: usize| items.get(k).map_or("?", |x| x.id.as_str());
 
     // supply
     let mut supply = Vec::new();
@@ -445,6 +826,8 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
         let reserve = ck.opt_number(&s.reserve, &key("reserve"), 0.0);
         if reserve > stock
             && let Some(r) = &s.reserve
+            && valid_number(&s.stock)
+            && valid_number(&s.reserve)
         {
             ck.error(
                 Some(r.span()),
@@ -465,13 +848,14 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
         );
         if let (Some(a), Some(k)) = (ally, item) {
             if let Some((first, first_span)) = supply_seen.get(&(a, k)) {
-                let line = crate::diagnostic::Location::from_span(text, first_span).line;
+                let line = if ck.full() { 0 } else { ck.line(first_span) };
                 ck.error(
                     Some(s.ally.span()),
                     format!("supply[{i}]"),
                     format!(
                         "duplicate supply entry for ally `{}` and item `{}`: supply[{first}] at line {line} already gives it",
-                        allies[a].id, items[k].id
+                        ally_id(a),
+                        item_id(k)
                     ),
                     "merge the two entries into one".into(),
                 );
@@ -509,13 +893,15 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
         let quantity = ck.quantity(&d.quantity, &key("quantity"), periods);
         if let (Some(a), Some(k), Some(g)) = (ally, item, tier) {
             if let Some((first, first_span)) = demand_seen.get(&(a, k, g)) {
-                let line = crate::diagnostic::Location::from_span(text, first_span).line;
+                let line = if ck.full() { 0 } else { ck.line(first_span) };
                 ck.error(
                     Some(d.ally.span()),
                     format!("demand[{i}]"),
                     format!(
                         "duplicate demand entry for ally `{}`, item `{}`, tier `{}`: demand[{first}] at line {line} already gives it",
-                        allies[a].id, items[k].id, tiers[g]
+                        ally_id(a),
+                        item_id(k),
+                        tiers.get(g).map_or("?", |t| t.as_str())
                     ),
                     "merge the two entries into one (add the quantities)".into(),
                 );
@@ -536,23 +922,30 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
     for (i, l) in raw.lanes.iter().enumerate() {
         let l = l.get_ref();
         let key = |k: &str| format!("lanes[{i}].{k}");
-        let from = ck.select(
-            &Some(l.from.clone()),
-            &key("from"),
-            "ally",
-            &ally_ids,
-            allies.len(),
-        );
-        let to = ck.select(
-            &Some(l.to.clone()),
-            &key("to"),
-            "ally",
-            &ally_ids,
-            allies.len(),
-        );
+        let from = ck.select(&Some(l.from.clone()), &key("from"), "ally", &ally_ids);
+        let to = ck.select(&Some(l.to.clone()), &key("to"), "ally", &ally_ids);
+        for (side, sel) in [("from", &l.from), ("to", &l.to)] {
+            if matches!(sel.get_ref(), IdSelector::Many(v) if v.is_empty()) {
+                ck.error(
+                    Some(sel.span()),
+                    key(side),
+                    "names no ally, so the lane entry makes no lane".into(),
+                    format!("name at least one ally, or \"*\" for every ally, in `{side}`"),
+                );
+            }
+        }
         let lane_items = match &l.items {
             None => Some((0..items.len()).collect::<Vec<_>>()),
             Some(list) => {
+                if list.get_ref().is_empty() {
+                    ck.error(
+                        Some(list.span()),
+                        key("items"),
+                        "a lane must carry at least one item".into(),
+                        "list the items the lane carries, or leave `items` out for all items"
+                            .into(),
+                    );
+                }
                 let mut out = Vec::new();
                 let mut ok = true;
                 for (j, id) in list.get_ref().iter().enumerate() {
@@ -573,11 +966,18 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
             Some(lt) => {
                 let v = *lt.get_ref();
                 if !(v.fract() == 0.0 && (0.0..=MAX_LEAD_TIME).contains(&v)) {
+                    let why = if v.fract() != 0.0 || !v.is_finite() {
+                        format!("must be a whole number of periods, found {v}")
+                    } else if v < 0.0 {
+                        format!("must not be negative, found {v}")
+                    } else {
+                        format!("{v} is beyond the longest supported lead time ({MAX_LEAD_TIME:e})")
+                    };
                     ck.error(
                         Some(lt.span()),
                         key("lead_time"),
-                        format!("must be a whole number of periods ≥ 0, found {v}"),
-                        "write e.g. `lead_time = 2`".into(),
+                        why,
+                        "write a whole number of periods ≥ 0, e.g. `lead_time = 2`".into(),
                     );
                     0
                 } else {
@@ -599,8 +999,8 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
             continue;
         };
         let bidirectional = l.bidirectional.unwrap_or(false);
-        for &a in &from {
-            for &b in &to {
+        for a in from.iter(allies.len()) {
+            for b in to.iter(allies.len()) {
                 if a == b {
                     continue;
                 }
@@ -625,41 +1025,52 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
 
     // scenarios
     let mut scenarios: Vec<Scenario> = Vec::new();
-    let mut scenario_lines: HashMap<String, usize> = HashMap::new();
+    let mut scenario_spans: HashMap<String, Range<usize>> = HashMap::new();
+    let mut budget = ScenarioBudget {
+        selected: 0,
+        work: 0,
+        max_size,
+    };
+    // An entry that failed to validate is missing from the lists changes
+    // select from: "selects nothing" would then be a follow-on error.
+    let entries_ok = ck.diags.is_empty() && ck.dropped == 0;
     for (si, sc) in raw.scenarios.iter().enumerate() {
         let sc_span = sc.span();
         let sc = sc.get_ref();
         let sname = sc.name.get_ref().clone();
-        if let Some(line) = scenario_lines.get(&sname) {
+        if let Some(first) = scenario_spans.get(&sname) {
+            let line = if ck.full() { 0 } else { ck.line(first) };
             ck.error(
                 Some(sc.name.span()),
                 format!("scenarios[{si}].name"),
                 format!("duplicate scenario name `{sname}`: already used at line {line}"),
                 "scenario names must be unique".into(),
             );
+        } else {
+            scenario_spans.insert(sname.clone(), sc_span);
         }
-        scenario_lines.insert(
-            sname.clone(),
-            crate::diagnostic::Location::from_span(text, &sc_span).line,
-        );
+        if sname.is_empty() {
+            ck.error(
+                Some(sc.name.span()),
+                format!("scenarios[{si}].name"),
+                "a scenario name must not be empty".into(),
+                "give a short name such as \"strait-closed\"".into(),
+            );
+        }
         let mut changes = Vec::new();
         for (ci, ch) in sc.changes.iter().enumerate() {
             let key = format!("scenarios[{si}].changes[{ci}]");
-            if let Some(c) = change(
-                &mut ck,
-                ch,
-                &key,
+            let ctx = Context {
                 periods,
-                &ally_ids,
-                &item_ids,
-                &tier_ids,
-                &supply,
-                &demand,
-                &lanes,
-                items.len(),
-                allies.len(),
-                tiers.len(),
-            ) {
+                ally_ids: &ally_ids,
+                item_ids: &item_ids,
+                tier_ids: &tier_ids,
+                supply: &supply,
+                demand: &demand,
+                lanes: &lanes,
+            };
+            if let Some(c) = change(ck, ch, &key, &ctx, entries_ok) {
+                budget.spend(&c, &ctx, ck, ch, &key)?;
                 changes.push(c);
             }
         }
@@ -669,15 +1080,17 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
             changes,
         });
     }
+    let scenario_names: HashMap<&str, usize> = scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
 
     let expect = raw
         .expect
         .as_ref()
-        .map(|e| expectations(&mut ck, e, &tier_ids, &scenario_lines));
+        .map(|e| expectations(ck, e, &tier_ids, &scenario_names));
 
-    if !ck.diags.is_empty() {
-        return Err(ck.diags);
-    }
     let problem = Problem {
         name,
         description,
@@ -692,67 +1105,220 @@ pub fn validate(raw: &RawProblem, file: &Path, text: &str) -> Result<Problem, Ve
         scenarios,
         expect,
     };
-    overflow_check(&mut ck, raw, &problem);
-    if !ck.diags.is_empty() {
-        return Err(ck.diags);
+    if ck.diags.is_empty() {
+        overflow_check(ck, raw, &problem);
     }
     Ok(problem)
 }
 
-/// Scenario factors that push a finite quantity past `f64::MAX` are errors.
+/// What a scenario change is resolved against.
+struct Context<'a> {
+    periods: usize,
+    ally_ids: &'a HashMap<&'a str, usize>,
+    item_ids: &'a HashMap<&'a str, usize>,
+    tier_ids: &'a HashMap<&'a str, usize>,
+    supply: &'a [Supply],
+    demand: &'a [Demand],
+    lanes: &'a [Lane],
+}
+
+/// Bounds the memory and time scenario changes take: every change scans
+/// its candidates and rescales its selection in every period it covers.
+struct ScenarioBudget {
+    selected: u64,
+    work: u64,
+    max_size: u64,
+}
+
+impl ScenarioBudget {
+    fn spend(
+        &mut self,
+        c: &Change,
+        ctx: &Context,
+        ck: &Checker,
+        ch: &Spanned<RawChange>,
+        key: &str,
+    ) -> Result<(), Error> {
+        let candidates = match c.target {
+            Target::Lanes => ctx.lanes.len(),
+            Target::Demand => ctx.demand.len(),
+            _ => ctx.supply.len(),
+        } as u64;
+        let selected = c.selected.len() as u64;
+        let span = (c.last + 1 - c.first) as u64;
+        self.selected = self.selected.saturating_add(selected);
+        self.work = self
+            .work
+            .saturating_add(candidates)
+            .saturating_add(selected.saturating_mul(span));
+        let work_limit = self.max_size.saturating_mul(SCENARIO_WORK_FACTOR);
+        if self.selected <= self.max_size && self.work <= work_limit {
+            return Ok(());
+        }
+        let detail = format!(
+            "the scenario changes up to {key} select {} entries and rescale {} entry-periods in total",
+            self.selected, self.work
+        );
+        let diagnostic = Diagnostic::at(
+            ck.file,
+            ck.text,
+            Some(ch.span()),
+            key,
+            format!(
+                "the problem is too large: {detail}, beyond the limit of {} selections and {work_limit} entry-periods (--max-size {})",
+                self.max_size, self.max_size
+            ),
+        )
+        .with_help("use fewer scenario changes, or select fewer lanes or entries with each, or raise the limit with --max-size N");
+        Err(Error::TooLarge {
+            variables: 0,
+            rows: 0,
+            nonzeros: 0,
+            values: self.work,
+            limit: self.max_size,
+            cause: detail,
+            diagnostic: Box::new(diagnostic),
+        })
+    }
+}
+
+/// Scenario factors may not push a quantity beyond [`MAX_NUMBER`] (or to
+/// infinity): each quantity a scenario touches is bounded by its largest
+/// base value times the factors > 1 applied to it, and checked period by
+/// period only when that bound is too large.
 fn overflow_check(ck: &mut Checker, raw: &RawProblem, problem: &Problem) {
     for (si, sc) in problem.scenarios.iter().enumerate() {
-        let p = problem.with_scenario(sc);
-        let finite = |v: &[f64], orig: &[f64]| {
-            v.iter()
-                .zip(orig)
-                .all(|(a, b)| a.is_finite() || b.is_infinite())
-        };
-        let ok = p.supply.iter().zip(&problem.supply).all(|(a, b)| {
-            a.stock.is_finite()
-                && finite(&a.production, &b.production)
-                && finite(&a.surge, &b.surge)
-                && finite(&a.export_limit, &b.export_limit)
-        }) && p
-            .demand
-            .iter()
-            .zip(&problem.demand)
-            .all(|(a, b)| finite(&a.quantity, &b.quantity))
-            && p.lanes
+        // (target, entry) → changes touching it, in order.
+        let mut touched: HashMap<(u8, usize), Vec<usize>> = HashMap::new();
+        for (ci, c) in sc.changes.iter().enumerate() {
+            for &i in &c.selected {
+                touched
+                    .entry((target_code(c.target), i))
+                    .or_default()
+                    .push(ci);
+            }
+        }
+        let mut keys: Vec<&(u8, usize)> = touched.keys().collect();
+        keys.sort_unstable();
+        for key in keys {
+            let Some(changes) = touched.get(key) else {
+                continue;
+            };
+            let base: &[f64] = match key.0 {
+                0 => problem.supply.get(key.1).map_or(&[][..], |s| &s.production),
+                1 => problem.supply.get(key.1).map_or(&[][..], |s| &s.surge),
+                2 => problem
+                    .supply
+                    .get(key.1)
+                    .map_or(&[][..], |s| &s.export_limit),
+                3 => problem
+                    .supply
+                    .get(key.1)
+                    .map_or(&[][..], |s| std::slice::from_ref(&s.stock)),
+                4 => problem.demand.get(key.1).map_or(&[][..], |d| &d.quantity),
+                _ => problem.lanes.get(key.1).map_or(&[][..], |l| &l.capacity),
+            };
+            let max_base = base
                 .iter()
-                .zip(&problem.lanes)
-                .all(|(a, b)| finite(&a.capacity, &b.capacity));
-        if !ok {
-            let span = raw.scenarios.get(si).map(|s| s.get_ref().name.span());
+                .copied()
+                .filter(|v| v.is_finite())
+                .fold(0.0, f64::max);
+            let growth: f64 = changes
+                .iter()
+                .filter_map(|&ci| sc.changes.get(ci))
+                .map(|c| c.factor.max(1.0))
+                .product();
+            let bound = max_base * growth;
+            if bound.is_finite() && bound <= MAX_NUMBER {
+                continue;
+            }
+            // Period by period: which change first pushes a value too far.
+            let mut culprit: Option<(usize, usize, f64)> = None;
+            'periods: for (t, &v0) in base.iter().enumerate() {
+                if !v0.is_finite() {
+                    continue;
+                }
+                let mut v = v0;
+                for &ci in changes {
+                    let Some(c) = sc.changes.get(ci) else {
+                        continue;
+                    };
+                    let applies = c.target == Target::Stock || (c.first..=c.last).contains(&t);
+                    if applies {
+                        v = if c.factor == 0.0 { 0.0 } else { v * c.factor };
+                        if !(v.is_finite() && v <= MAX_NUMBER) {
+                            culprit = Some((ci, t, v));
+                            break 'periods;
+                        }
+                    }
+                }
+            }
+            let Some((ci, t, v)) = culprit else {
+                continue;
+            };
+            let what = match key.0 {
+                0 => format!("supply[{}].production", key.1),
+                1 => format!("supply[{}].surge", key.1),
+                2 => format!("supply[{}].export_limit", key.1),
+                3 => format!("supply[{}].stock", key.1),
+                4 => format!("demand[{}].quantity", key.1),
+                _ => format!("the capacity of lane {}", lane_name(problem, key.1)),
+            };
+            let when = if key.0 == 3 {
+                String::new()
+            } else {
+                format!(" in period {}", t + 1)
+            };
+            let span = raw
+                .scenarios
+                .get(si)
+                .and_then(|s| s.get_ref().changes.get(ci))
+                .map(|c| c.get_ref().factor.span());
             ck.error(
                 span,
-                format!("scenarios[{si}]"),
+                format!("scenarios[{si}].changes[{ci}].factor"),
                 format!(
-                    "scenario `{}` multiplies a quantity beyond the largest finite number",
+                    "scenario `{}` makes {what}{when} {v:e}, beyond the largest supported number ({MAX_NUMBER:e})",
                     sc.name
                 ),
-                "use smaller factors or quantities".into(),
+                "use a smaller factor (factors of a scenario multiply)".into(),
             );
+            break;
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+fn lane_name(p: &Problem, i: usize) -> String {
+    match p.lanes.get(i) {
+        Some(l) => format!(
+            "{}->{} (lanes[{}])",
+            p.allies.get(l.from).map_or("?", |a| a.id.as_str()),
+            p.allies.get(l.to).map_or("?", |a| a.id.as_str()),
+            l.entry
+        ),
+        None => format!("#{i}"),
+    }
+}
+
+fn target_code(t: Target) -> u8 {
+    match t {
+        Target::Production => 0,
+        Target::Surge => 1,
+        Target::ExportLimit => 2,
+        Target::Stock => 3,
+        Target::Demand => 4,
+        Target::Lanes => 5,
+    }
+}
+
 fn change(
     ck: &mut Checker,
     ch: &Spanned<RawChange>,
     key: &str,
-    periods: usize,
-    ally_ids: &HashMap<&str, usize>,
-    item_ids: &HashMap<&str, usize>,
-    tier_ids: &HashMap<&str, usize>,
-    supply: &[Supply],
-    demand: &[Demand],
-    lanes: &[Lane],
-    n_items: usize,
-    n_allies: usize,
-    n_tiers: usize,
+    ctx: &Context,
+    entries_ok: bool,
 ) -> Option<Change> {
+    let periods = ctx.periods;
     let span = ch.span();
     let ch = ch.get_ref();
     let k = |s: &str| format!("{key}.{s}");
@@ -777,8 +1343,10 @@ fn change(
             return None;
         }
     };
-    let factor = ck.number(&ch.factor, &k("factor"), false);
-    let (mut first, mut last) = (0, periods - 1);
+    // Factors may be large (a quantity of 0 stays 0); what they make of
+    // the quantities is checked afterwards.
+    let factor = ck.any_number(&ch.factor, &k("factor"), false);
+    let (mut first, mut last) = (0, periods.saturating_sub(1));
     if let Some(p) = &ch.periods {
         if target == Target::Stock {
             ck.error(
@@ -790,20 +1358,27 @@ fn change(
         }
         let v = p.get_ref();
         let whole = |x: f64| x.fract() == 0.0 && x >= 1.0 && x <= periods as f64;
-        if v.len() != 2
-            || !whole(*v[0].get_ref())
-            || !whole(*v[1].get_ref())
-            || v[0].get_ref() > v[1].get_ref()
-        {
-            ck.error(
-                Some(p.span()),
-                k("periods"),
-                format!("must be [first, last] with 1 ≤ first ≤ last ≤ {periods} (the horizon)"),
-                format!("e.g. periods = [1, {periods}]"),
-            );
-        } else {
-            first = *v[0].get_ref() as usize - 1;
-            last = *v[1].get_ref() as usize - 1;
+        match v.as_slice() {
+            [a, b] if whole(*a.get_ref()) && whole(*b.get_ref()) && a.get_ref() <= b.get_ref() => {
+                first = *a.get_ref() as usize - 1;
+                last = *b.get_ref() as usize - 1;
+            }
+            _ if !ck.periods_ok => {}
+            _ => {
+                let found = v
+                    .iter()
+                    .map(|x| x.get_ref().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                ck.error(
+                    Some(p.span()),
+                    k("periods"),
+                    format!(
+                        "must be [first, last] with 1 ≤ first ≤ last ≤ {periods} (the horizon), found [{found}]"
+                    ),
+                    format!("e.g. periods = [1, {periods}]"),
+                );
+            }
         }
     }
     // Which keys go with which target.
@@ -847,45 +1422,49 @@ fn change(
     }
     let selected: Vec<usize> = match target {
         Target::Lanes => {
-            let from = ck.select(&ch.from, &k("from"), "ally", ally_ids, n_allies)?;
-            let to = ck.select(&ch.to, &k("to"), "ally", ally_ids, n_allies)?;
-            let its = ck.select(&ch.items, &k("items"), "item", item_ids, n_items)?;
-            lanes
+            let from = ck.select(&ch.from, &k("from"), "ally", ctx.ally_ids);
+            let to = ck.select(&ch.to, &k("to"), "ally", ctx.ally_ids);
+            let its = ck.select(&ch.items, &k("items"), "item", ctx.item_ids);
+            let (from, to, its) = (from?, to?, its?);
+            ctx.lanes
                 .iter()
                 .enumerate()
                 .filter(|(_, l)| {
-                    from.contains(&l.from)
-                        && to.contains(&l.to)
-                        && l.items.iter().any(|i| its.contains(i))
+                    from.contains(l.from)
+                        && to.contains(l.to)
+                        && l.items.iter().any(|&i| its.contains(i))
                 })
                 .map(|(i, _)| i)
                 .collect()
         }
         Target::Demand => {
-            let a = ck.select(&ch.ally, &k("ally"), "ally", ally_ids, n_allies)?;
-            let it = ck.select(&ch.item, &k("item"), "item", item_ids, n_items)?;
-            let tr = ck.select(&ch.tier, &k("tier"), "tier", tier_ids, n_tiers)?;
-            demand
+            let a = ck.select(&ch.ally, &k("ally"), "ally", ctx.ally_ids);
+            let it = ck.select(&ch.item, &k("item"), "item", ctx.item_ids);
+            let tr = ck.select(&ch.tier, &k("tier"), "tier", ctx.tier_ids);
+            let (a, it, tr) = (a?, it?, tr?);
+            ctx.demand
                 .iter()
                 .enumerate()
-                .filter(|(_, d)| {
-                    a.contains(&d.ally) && it.contains(&d.item) && tr.contains(&d.tier)
-                })
+                .filter(|(_, d)| a.contains(d.ally) && it.contains(d.item) && tr.contains(d.tier))
                 .map(|(i, _)| i)
                 .collect()
         }
         _ => {
-            let a = ck.select(&ch.ally, &k("ally"), "ally", ally_ids, n_allies)?;
-            let it = ck.select(&ch.item, &k("item"), "item", item_ids, n_items)?;
-            supply
+            let a = ck.select(&ch.ally, &k("ally"), "ally", ctx.ally_ids);
+            let it = ck.select(&ch.item, &k("item"), "item", ctx.item_ids);
+            let (a, it) = (a?, it?);
+            ctx.supply
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| a.contains(&s.ally) && it.contains(&s.item))
+                .filter(|(_, s)| a.contains(s.ally) && it.contains(s.item))
                 .map(|(i, _)| i)
                 .collect()
         }
     };
     if selected.is_empty() {
+        if !entries_ok {
+            return None;
+        }
         let what = match target {
             Target::Lanes => "no lane",
             Target::Demand => "no demand entry",
@@ -912,24 +1491,22 @@ fn expectations(
     ck: &mut Checker,
     e: &Spanned<RawExpect>,
     tier_ids: &HashMap<&str, usize>,
-    scenarios: &HashMap<String, usize>,
+    scenarios: &HashMap<&str, usize>,
 ) -> Expect {
     let tolerance = match &e.get_ref().tolerance {
-        Some(t) => ck.number(t, "expect.tolerance", false),
+        Some(t) => ck.any_number(t, "expect.tolerance", false),
         None => 1e-6,
     };
     let base = expectation(ck, e.get_ref(), "expect", tier_ids);
     let mut by_scenario = BTreeMap::new();
     for (name, s) in &e.get_ref().scenarios {
-        if !scenarios.contains_key(name) {
-            let names: HashMap<&str, usize> =
-                scenarios.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        if !scenarios.contains_key(name.as_str()) {
             ck.unknown(
                 Some(s.span()),
                 &format!("expect.scenarios.{name}"),
                 "scenario",
                 name,
-                &names,
+                scenarios,
             );
         }
         if s.get_ref().tolerance.is_some() || !s.get_ref().scenarios.is_empty() {
@@ -969,12 +1546,12 @@ fn expectation(
         if !tier_ids.contains_key(tier.as_str()) {
             ck.unknown(Some(v.span()), &k, "tier", tier, tier_ids);
         }
-        weighted_shortage.insert(tier.clone(), ck.number(v, &k, false));
+        weighted_shortage.insert(tier.clone(), ck.any_number(v, &k, false));
     }
     let cost = e
         .cost
         .as_ref()
-        .map(|c| ck.number(c, &format!("{key}.cost"), false));
+        .map(|c| ck.any_number(c, &format!("{key}.cost"), false));
     Expectation {
         weighted_shortage,
         cost,

@@ -8,6 +8,8 @@
 
 use crate::model::Lp;
 
+#[cfg(feature = "highs")]
+pub mod highs;
 pub mod microlp;
 
 /// Direction of an objective.
@@ -80,18 +82,27 @@ pub enum SolverKind {
     /// microlp, the embedded pure-Rust simplex (through good_lp).
     #[default]
     Microlp,
+    /// HiGHS, warm-started in place (cargo feature `highs`).
+    #[cfg(feature = "highs")]
+    Highs,
 }
 
 impl SolverKind {
     /// Every backend in this build, by `--solver` name.
     pub fn available() -> Vec<SolverKind> {
-        vec![SolverKind::Microlp]
+        vec![
+            SolverKind::Microlp,
+            #[cfg(feature = "highs")]
+            SolverKind::Highs,
+        ]
     }
 
     /// The `--solver` name.
     pub fn name(self) -> &'static str {
         match self {
             SolverKind::Microlp => "microlp",
+            #[cfg(feature = "highs")]
+            SolverKind::Highs => "highs",
         }
     }
 
@@ -104,6 +115,8 @@ impl SolverKind {
     pub fn backend(self) -> &'static dyn Backend {
         match self {
             SolverKind::Microlp => &microlp::Microlp,
+            #[cfg(feature = "highs")]
+            SolverKind::Highs => &highs::Highs,
         }
     }
 }

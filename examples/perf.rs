@@ -1,0 +1,211 @@
+//! Performance table for the generated benchmark problems.
+//!
+//! ```text
+//! cargo run --release --features highs --example perf
+//! cargo run --release --features highs --example perf -- 10x3x6:2 30x6x12:6 --limit 60
+//! ```
+//!
+//! For every size (`NxKxT:D`, default the three benchmark sizes) and every
+//! backend in the build, solves the full SPEC §4 sequence in a child process
+//! (killed after `--limit` seconds, default 60) and prints the model build
+//! time, LPs and seconds per stage, the total, and — with HiGHS — the time
+//! of one cold HiGHS solve of the problem's tier-1 LP alone (the floor) and
+//! the ratio total / floor. Results of the backends are compared (largest
+//! relative difference of tier shortages, fill rates and cost).
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use allot::generate::{Size, benchmark_sizes};
+use allot::{SolveOptions, SolverKind};
+use serde_json::{Value, json};
+
+fn parse_size(s: &str) -> Option<Size> {
+    let (dims, degree) = s.split_once(':').unwrap_or((s, "2"));
+    let parts: Vec<usize> = dims.split('x').filter_map(|p| p.parse().ok()).collect();
+    match parts[..] {
+        [n, k, t] => Some(Size::new(n, k, t).degree(degree.parse().ok()?)),
+        _ => None,
+    }
+}
+
+fn size_arg(z: &Size) -> String {
+    format!("{}x{}x{}:{}", z.allies, z.items, z.periods, z.degree)
+}
+
+/// In the child: solve once and print the statistics and results as JSON.
+fn child(size: Size, solver: &str) {
+    let solver = SolverKind::from_name(solver).expect("solver");
+    let problem = size.problem();
+    let started = Instant::now();
+    let opts = SolveOptions {
+        solver,
+        ..SolveOptions::default()
+    };
+    let (solution, stats) =
+        allot::solve::solve_with_stats(&problem, None, &opts).expect("solve failed");
+    let total = started.elapsed().as_secs_f64();
+    let out = json!({
+        "columns": stats.columns,
+        "rows": stats.rows,
+        "build": stats.build_seconds,
+        "total": total,
+        "stages": stats.stages.iter().map(|s| json!([s.name, s.lps, s.seconds])).collect::<Vec<_>>(),
+        "shortages": solution.tiers.iter().map(|t| t.weighted_shortage).collect::<Vec<_>>(),
+        "fills": solution.fill.iter().map(|f| f.fill_rate).collect::<Vec<_>>(),
+        "cost": solution.cost.total,
+        "verified": solution.verification.ok,
+    });
+    println!("{out}");
+}
+
+/// Runs the child for one size and backend; `None` when it timed out.
+fn run_child(size: &Size, solver: &str, limit: f64) -> Option<Value> {
+    let exe = std::env::current_exe().expect("own path");
+    let mut child = Command::new(exe)
+        .args(["--child", &size_arg(size), solver])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs_f64(limit);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut text = String::new();
+            child.stdout.take()?.read_to_string(&mut text).ok()?;
+            if !status.success() {
+                eprintln!("{solver} on {}: child failed ({status})", size.label());
+                return None;
+            }
+            return serde_json::from_str(&text).ok();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// One cold HiGHS solve of the tier-1 LP (the floor), in seconds.
+#[cfg(feature = "highs")]
+fn floor(size: &Size) -> f64 {
+    let problem = size.problem();
+    let model = allot::model::build(&problem);
+    let backend = SolverKind::Highs.backend();
+    let started = Instant::now();
+    let mut session = backend.open(&model.lp);
+    session
+        .solve(allot::backend::Sense::Maximise, &model.tier_served[0])
+        .expect("tier-1 LP");
+    started.elapsed().as_secs_f64()
+}
+
+#[cfg(not(feature = "highs"))]
+fn floor(_: &Size) -> f64 {
+    f64::NAN
+}
+
+fn max_rel_diff(a: &Value, b: &Value) -> f64 {
+    let nums = |v: &Value| -> Vec<f64> {
+        let mut out: Vec<f64> = Vec::new();
+        for key in ["shortages", "fills"] {
+            out.extend(
+                v[key]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_f64),
+            );
+        }
+        out.push(v["cost"].as_f64().unwrap_or(f64::NAN));
+        out
+    };
+    let (x, y) = (nums(a), nums(b));
+    if x.len() != y.len() {
+        return f64::INFINITY;
+    }
+    x.iter()
+        .zip(&y)
+        .map(|(p, q)| (p - q).abs() / p.abs().max(1.0))
+        .fold(0.0, f64::max)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--child") {
+        child(parse_size(&args[1]).expect("size"), &args[2]);
+        return;
+    }
+    let mut limit = 60.0;
+    let mut sizes = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--limit" {
+            limit = it
+                .next()
+                .and_then(|s| s.parse().ok())
+                .expect("--limit SECONDS");
+        } else {
+            sizes.push(parse_size(a).unwrap_or_else(|| panic!("size NxKxT:D, got {a}")));
+        }
+    }
+    if sizes.is_empty() {
+        sizes = benchmark_sizes().to_vec();
+    }
+    for size in &sizes {
+        let mut results: Vec<(&str, Option<Value>)> = Vec::new();
+        for kind in SolverKind::available() {
+            let r = run_child(size, kind.name(), limit);
+            results.push((kind.name(), r));
+        }
+        let fl = floor(size);
+        println!("## {}", size.label());
+        if let Some((_, Some(v))) = results.iter().find(|(_, r)| r.is_some()) {
+            println!(
+                "LP: {} columns x {} rows; tier-1 LP alone, one cold HiGHS solve: {fl:.3}s",
+                v["columns"], v["rows"]
+            );
+        }
+        for (name, r) in &results {
+            let Some(v) = r else {
+                println!("{name}: not finished within {limit}s");
+                continue;
+            };
+            let total = v["total"].as_f64().unwrap_or(f64::NAN);
+            let lps: u64 = v["stages"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|s| s[1].as_u64().unwrap_or(0))
+                .sum();
+            println!(
+                "{name}: build {:.3}s, total {total:.3}s ({:.1}x floor), {lps} LPs, verified {}",
+                v["build"].as_f64().unwrap_or(f64::NAN),
+                total / fl,
+                v["verified"]
+            );
+            for s in v["stages"].as_array().into_iter().flatten() {
+                println!(
+                    "    {:<24} {:>4} LPs {:>9.3}s",
+                    s[0].as_str().unwrap_or(""),
+                    s[1],
+                    s[2].as_f64().unwrap_or(f64::NAN)
+                );
+            }
+        }
+        let done: Vec<&(&str, Option<Value>)> =
+            results.iter().filter(|(_, r)| r.is_some()).collect();
+        for pair in done.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            println!(
+                "{} vs {}: largest relative difference {:.1e}",
+                a.0,
+                b.0,
+                max_rel_diff(a.1.as_ref().expect("done"), b.1.as_ref().expect("done"))
+            );
+        }
+        println!();
+    }
+}
