@@ -85,8 +85,8 @@ pub struct SolveArgs {
     /// Print stage timings and LP counts to stderr.
     #[arg(long)]
     pub timings: bool,
-    /// Refuse problems whose LP would have more than N non-zeros (or that
-    /// would hold more than N numbers once expanded).
+    /// Refuse problems whose LP would have more than N non-zeros, or that
+    /// would take more than N 8-byte words of memory once expanded.
     #[arg(long, value_name = "N", default_value_t = crate::size::DEFAULT_MAX_SIZE, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_size: u64,
 }
@@ -97,8 +97,8 @@ pub struct ValidateArgs {
     /// Problem files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Refuse problems whose LP would have more than N non-zeros (or that
-    /// would hold more than N numbers once expanded).
+    /// Refuse problems whose LP would have more than N non-zeros, or that
+    /// would take more than N 8-byte words of memory once expanded.
     #[arg(long, value_name = "N", default_value_t = crate::size::DEFAULT_MAX_SIZE, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_size: u64,
 }

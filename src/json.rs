@@ -11,7 +11,7 @@
 //! token in the original text (for a string, including its quotes), just as
 //! with `toml::from_str`.
 //!
-//! Working on a tree also lets [`crate::load`] deserialize a file piece by
+//! Working on a tree also lets [`mod@crate::load`] deserialize a file piece by
 //! piece (each `[[supply]]` table on its own) and so report every broken
 //! table at once, and name the key path of any span ([`path_at`]).
 //!
@@ -89,8 +89,31 @@ pub fn from_str<T: de::DeserializeOwned>(text: &str) -> Result<T, JsonError> {
 pub struct Node {
     /// Byte range of the value in the text (a TOML table: its header).
     pub span: Span,
+    /// Byte range of the value and everything in it (a TOML table: from
+    /// its header to its last member).
+    pub extent: Span,
     /// What the value is.
     pub kind: Kind,
+}
+
+impl Node {
+    /// A node whose extent covers its span and its members'.
+    fn new(span: Span, kind: Kind) -> Node {
+        let mut extent = span.clone();
+        let mut cover = |r: &Span| {
+            extent.start = extent.start.min(r.start);
+            extent.end = extent.end.max(r.end);
+        };
+        match &kind {
+            Kind::Array(items) => items.iter().for_each(|i| cover(&i.extent)),
+            Kind::Object(entries) => entries.iter().for_each(|e| {
+                cover(&e.key_span);
+                cover(&e.value.extent);
+            }),
+            _ => {}
+        }
+        Node { span, extent, kind }
+    }
 }
 
 /// The kinds of value.
@@ -150,62 +173,48 @@ pub fn parse_tree(text: &str) -> Result<Node, JsonError> {
 /// `root` whose span contains `span`; empty at the root.
 pub fn path_at(root: &Node, span: &Range<usize>) -> String {
     let mut path = String::new();
-    let mut node = root;
-    'down: loop {
-        match &node.kind {
-            Kind::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if contains(&item.span, span) || (is_table(item) && inside_table(item, span)) {
-                        path.push_str(&format!("[{i}]"));
-                        node = item;
-                        continue 'down;
-                    }
-                }
-                return path;
-            }
-            Kind::Object(entries) => {
-                for entry in entries {
-                    let on_key = contains(&entry.key_span, span);
-                    if on_key
-                        || contains(&entry.value.span, span)
-                        || inside_table(&entry.value, span)
-                    {
-                        if !path.is_empty() {
-                            path.push('.');
-                        }
-                        path.push_str(&entry.key);
-                        if on_key {
-                            return path;
-                        }
-                        node = &entry.value;
-                        continue 'down;
-                    }
-                }
-                return path;
-            }
-            _ => return path,
-        }
+    find(root, span, &mut path);
+    path
+}
+
+/// Appends to `path` the way from `node` to the innermost value or key that
+/// contains `span`; false (and `path` unchanged) when there is none. Only
+/// nodes whose extent contains `span` are entered.
+fn find(node: &Node, span: &Range<usize>, path: &mut String) -> bool {
+    if !contains(&node.extent, span) {
+        return false;
     }
-}
-
-fn is_table(node: &Node) -> bool {
-    matches!(node.kind, Kind::Object(_))
-}
-
-/// Whether `span` lies within a member (key or value) of the table `node`:
-/// a TOML table's own span covers only its header, not its members.
-fn inside_table(node: &Node, span: &Range<usize>) -> bool {
+    let len = path.len();
     match &node.kind {
-        Kind::Object(entries) => entries.iter().any(|e| {
-            contains(&e.key_span, span)
-                || contains(&e.value.span, span)
-                || inside_table(&e.value, span)
-        }),
-        Kind::Array(items) => items
-            .iter()
-            .any(|i| contains(&i.span, span) || inside_table(i, span)),
-        _ => false,
+        Kind::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if contains(&item.extent, span) {
+                    path.push_str(&format!("[{i}]"));
+                    if find(item, span, path) {
+                        return true;
+                    }
+                    path.truncate(len);
+                }
+            }
+        }
+        Kind::Object(entries) => {
+            for e in entries {
+                let on_key = contains(&e.key_span, span);
+                if on_key || contains(&e.value.extent, span) {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&e.key);
+                    if on_key || find(&e.value, span, path) {
+                        return true;
+                    }
+                    path.truncate(len);
+                }
+            }
+        }
+        _ => {}
     }
+    contains(&node.span, span)
 }
 
 fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
@@ -235,10 +244,7 @@ fn toml_table(table: toml::de::DeTable<'_>, span: Span, depth: usize) -> Result<
         });
     }
     entries.sort_by_key(|e| e.key_span.start);
-    Ok(Node {
-        span,
-        kind: Kind::Object(entries),
-    })
+    Ok(Node::new(span, Kind::Object(entries)))
 }
 
 fn toml_value(value: Spanned<toml::de::DeValue<'_>>, depth: usize) -> Result<Node, JsonError> {
@@ -283,7 +289,7 @@ fn toml_value(value: Spanned<toml::de::DeValue<'_>>, depth: usize) -> Result<Nod
         }
         DeValue::Table(table) => return toml_table(table, span, depth),
     };
-    Ok(Node { span, kind })
+    Ok(Node::new(span, kind))
 }
 
 /// Parses `text` as strict JSON into a [`Node`] tree.
@@ -400,25 +406,15 @@ fn span_of(range: jsonc_parser::common::Range) -> Span {
 /// enclosing arrays and objects.
 fn convert(value: AstValue<'_>, depth: usize) -> Result<Node, JsonError> {
     let node = match value {
-        AstValue::NullKeyword(null) => Node {
-            span: span_of(null.range),
-            kind: Kind::Null,
-        },
-        AstValue::BooleanLit(lit) => Node {
-            span: span_of(lit.range),
-            kind: Kind::Bool(lit.value),
-        },
-        AstValue::StringLit(lit) => Node {
-            span: span_of(lit.range),
-            kind: Kind::String(lit.value.into_owned()),
-        },
+        AstValue::NullKeyword(null) => Node::new(span_of(null.range), Kind::Null),
+        AstValue::BooleanLit(lit) => Node::new(span_of(lit.range), Kind::Bool(lit.value)),
+        AstValue::StringLit(lit) => {
+            Node::new(span_of(lit.range), Kind::String(lit.value.into_owned()))
+        }
         AstValue::NumberLit(lit) => {
             let span = span_of(lit.range);
             match parse_number(lit.value) {
-                Some(number) => Node {
-                    span,
-                    kind: Kind::Number(number),
-                },
+                Some(number) => Node::new(span, Kind::Number(number)),
                 None => return Err(JsonError::at("number out of range", span)),
             }
         }
@@ -430,10 +426,7 @@ fn convert(value: AstValue<'_>, depth: usize) -> Result<Node, JsonError> {
                 .into_iter()
                 .map(|element| convert(element, depth + 1))
                 .collect::<Result<Vec<_>, _>>()?;
-            Node {
-                span,
-                kind: Kind::Array(items),
-            }
+            Node::new(span, Kind::Array(items))
         }
         AstValue::Object(object) => {
             let span = span_of(object.range);
@@ -455,10 +448,7 @@ fn convert(value: AstValue<'_>, depth: usize) -> Result<Node, JsonError> {
                     value,
                 });
             }
-            Node {
-                span,
-                kind: Kind::Object(entries),
-            }
+            Node::new(span, Kind::Object(entries))
         }
     };
     Ok(node)

@@ -11,6 +11,7 @@
 //! | --- | --- | --- |
 //! | file as written | [`raw::RawProblem`] | [`raw`], [`json`], [`mod@load`] |
 //! | validated problem | [`Problem`] | [`validate`], [`problem`] |
+//! | size estimate and guard (`--max-size`) | [`size::Estimate`] | [`size`] |
 //! | linear program | [`model::Model`] | [`model`] |
 //! | LP solver | [`backend::Backend`] | [`backend`] |
 //! | lexicographic solve | [`SolveOptions`] | [`mod@solve`] |

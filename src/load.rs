@@ -24,9 +24,9 @@ use crate::raw::{RawProblem, TOP_LEVEL_KEYS};
 use crate::validate::MAX_DIAGNOSTICS;
 
 /// Largest problem file accepted, in bytes. Parsing takes memory in
-/// proportion to the file (up to ~40 bytes per byte for a file of tiny
-/// numbers), so the limit keeps any file well inside a gigabyte.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// proportion to the file: up to ~80 bytes per byte for a file of nothing
+/// but one-digit numbers, so about 650 MB at this limit, inside a gigabyte.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// At most this many syntax errors are reported for one file: after the
 /// first few, a parser's errors are mostly echoes of the first.
@@ -488,6 +488,17 @@ fn syntax_diagnostic(
         }
         s => (message.to_string(), s),
     };
+    // The TOML parser's "duplicate key" points at the key without naming it.
+    let repeated = span
+        .as_ref()
+        .filter(|_| message == "duplicate key")
+        .and_then(|s| text.get(s.clone()))
+        .map(|k| k.trim().trim_matches(['"', '\'']).to_string())
+        .filter(|k| !k.is_empty());
+    if let Some(k) = repeated {
+        return Diagnostic::at(path, text, span, k.clone(), format!("duplicate key `{k}`"))
+            .with_help("a key may be given once per table, and a [table] header once per file: remove or merge the repeated one");
+    }
     let key = span
         .as_ref()
         .and_then(|s| key_before(text, s.start))
@@ -689,6 +700,19 @@ cst = 3
     }
 
     #[test]
+    fn paths_are_right_when_tables_interleave() {
+        // `expect` spans lines 1-8 around `supply`: the error is in supply.
+        let text = "[expect]\ncost = 1\n[[supply]]\nally = \"A\"\nitem = \"c\"\nstock = \"x\"\n[expect.scenarios.s]\ncost = 2\n";
+        let d = errors(text, "p.toml");
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].key, "supply[0].stock");
+        assert_eq!(d[0].location.as_ref().map(|l| l.line), Some(6));
+        let text = "[expect]\ncost = 1\n[[supply]]\nally = \"A\"\nitem = \"c\"\n[expect.scenarios.s]\ncost = \"y\"\n";
+        let d = errors(text, "p.toml");
+        assert_eq!(d[0].key, "expect.scenarios.s.cost");
+    }
+
+    #[test]
     fn syntax_errors_are_located() {
         let d = errors("periods = 3\nitems = [\n", "p.toml");
         assert!(d[0].location.is_some(), "{d:#?}");
@@ -696,6 +720,10 @@ cst = 3
         let d = errors(&deep, "p.toml");
         assert!(d[0].message.contains("nested too deeply"), "{d:#?}");
         assert_eq!(d[0].location.as_ref().map(|l| l.line), Some(1));
+        let d = errors("periods = 3\nperiods = 4\n", "p.toml");
+        assert_eq!(d[0].key, "periods");
+        assert_eq!(d[0].message, "duplicate key `periods`");
+        assert_eq!(d[0].location.as_ref().map(|l| l.line), Some(2));
         let d = errors("{\"periods\": 3,}", "p.json");
         assert!(d[0].message.contains("trailing comma"), "{d:#?}");
     }

@@ -11,19 +11,36 @@
 //!
 //! The estimate follows the LP of [`crate::model`] column by column and row
 //! by row; where that depends on which periods several entries share, it is
-//! an upper bound (export-limit rows). It also counts the numbers the
-//! validated problem holds ([`Estimate::values`]: one per period for every
-//! supply quantity, demand and lane), since a file of a few lines can
-//! describe millions of lanes even when few of them can carry anything.
+//! an upper bound (export-limit rows). It also counts the memory the
+//! validated problem takes ([`Estimate::values`], in 8-byte words: one per
+//! period for every supply quantity, demand and lane, plus a fixed part per
+//! entry), since a file of a few lines can describe millions of lanes even
+//! when few of them can carry anything.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::problem::Problem;
 
 /// Default `--max-size`: the largest LP (in non-zero coefficients) and the
-/// most per-period numbers a problem may have. Tens of millions: large
-/// enough for real work, small enough that building it fits in memory.
+/// most memory (in 8-byte words) a validated problem may take. Tens of
+/// millions: large enough for real work, small enough that a problem at the
+/// limit is held in 160 MB and its LP built in a few hundred more.
 pub const DEFAULT_MAX_SIZE: u64 = 20_000_000;
+
+/// Beyond this size (and the limit), the estimate stops at the cheap counts.
+const EARLY_STOP: u64 = 1 << 26;
+
+/// Most (ally, item) pairs counted exactly in a hash set (when a bit per
+/// pair would take too much memory); beyond, nodes are bounded from above.
+const MAX_HASHED_NODES: u64 = 1 << 22;
+
+/// Words a supply entry takes besides its per-period quantities (its fields,
+/// three vectors and their allocations).
+const SUPPLY_WORDS: u64 = 16;
+/// Words a demand entry takes besides its quantities.
+const DEMAND_WORDS: u64 = 8;
+/// Words a lane takes besides its capacities and items.
+const LANE_WORDS: u64 = 16;
 
 /// The size of a problem and of its LP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,14 +51,15 @@ pub struct Estimate {
     pub rows: u64,
     /// Non-zero coefficients in the rows.
     pub nonzeros: u64,
-    /// Numbers the validated problem holds (per-period quantities of every
-    /// supply, demand and lane entry, and lane item lists).
+    /// Memory the validated problem takes, in 8-byte words: per-period
+    /// quantities, lane item lists, and a fixed part per supply, demand and
+    /// lane entry.
     pub values: u64,
 }
 
 impl Estimate {
     /// What the limit applies to: the larger of the LP's non-zeros and the
-    /// problem's numbers.
+    /// problem's memory words.
     pub fn size(&self) -> u64 {
         self.nonzeros.max(self.values)
     }
@@ -231,8 +249,9 @@ impl Shape {
         f.saturating_mul(t).saturating_sub(both)
     }
 
-    /// The numbers the expanded problem holds; cheap, computed before
-    /// anything else so that absurd files are refused at once.
+    /// The memory the expanded problem takes, in 8-byte words; cheap,
+    /// computed before anything else so that absurd files are refused at
+    /// once.
     pub fn values(&self) -> u64 {
         let t = self.periods;
         let lanes: u64 = self
@@ -245,10 +264,14 @@ impl Shape {
             .iter()
             .map(|l| self.pairs(l).saturating_mul(l.items.len() as u64))
             .fold(0u64, u64::saturating_add);
-        let entries = (3 * self.supply.len() as u64)
-            .saturating_add(self.demand.len() as u64)
-            .saturating_add(lanes);
-        t.saturating_mul(entries).saturating_add(lane_items)
+        let (s, d) = (self.supply.len() as u64, self.demand.len() as u64);
+        let per_period = (3 * s).saturating_add(d).saturating_add(lanes);
+        let fixed = (s * SUPPLY_WORDS)
+            .saturating_add(d * DEMAND_WORDS)
+            .saturating_add(lanes.saturating_mul(LANE_WORDS));
+        t.saturating_mul(per_period)
+            .saturating_add(lane_items)
+            .saturating_add(fixed)
     }
 
     /// The estimate; `limit` lets it stop early (with a partial, already
@@ -266,7 +289,8 @@ impl Shape {
                     .saturating_mul(l.open)
             })
             .fold(0u64, u64::saturating_add);
-        if values > limit || ship > limit {
+        // Far beyond the limit: stop here rather than count nodes.
+        if (values > limit || ship > limit) && values.max(ship) > EARLY_STOP {
             return Estimate {
                 variables: ship,
                 rows: 0,
@@ -385,11 +409,47 @@ impl Shape {
     /// The (ally, item) stock nodes: every supply and demand entry's, and
     /// every lane end's for each item the lane carries.
     fn nodes(&self) -> Nodes {
+        // Lane ends that make nodes: an origin counts when some destination
+        // differs from it, and the other way round.
+        let ends = |l: &'_ LaneShape| {
+            [
+                (
+                    l.from.clone(),
+                    l.to.single(self.allies),
+                    l.to.len(self.allies),
+                ),
+                (
+                    l.to.clone(),
+                    l.from.single(self.allies),
+                    l.from.len(self.allies),
+                ),
+            ]
+        };
+        let attempts = self
+            .lanes
+            .iter()
+            .flat_map(|l| {
+                ends(l).map(|(side, _, other_len)| {
+                    if other_len == 0 {
+                        0
+                    } else {
+                        side.len(self.allies).saturating_mul(l.items.len() as u64)
+                    }
+                })
+            })
+            .fold(
+                (self.supply.len() + self.demand.len()) as u64,
+                u64::saturating_add,
+            );
         let cells = (self.allies as u64).saturating_mul(self.items as u64);
         let mut set = if cells <= 1 << 28 {
             NodeSet::Bits(vec![0u64; cells.div_ceil(64) as usize], self.items)
-        } else {
+        } else if attempts <= MAX_HASHED_NODES {
             NodeSet::Hash(HashSet::new())
+        } else {
+            return Nodes {
+                count: attempts.min(cells),
+            };
         };
         for s in &self.supply {
             set.insert(s.ally, s.item);
@@ -398,13 +458,7 @@ impl Shape {
             set.insert(d.ally, d.item);
         }
         for l in &self.lanes {
-            // An origin counts when some destination differs from it, and
-            // the other way round.
-            let ends = [
-                (&l.from, l.to.single(self.allies), l.to.len(self.allies)),
-                (&l.to, l.from.single(self.allies), l.from.len(self.allies)),
-            ];
-            for (side, other_single, other_len) in ends {
+            for (side, other_single, other_len) in ends(l) {
                 if other_len == 0 {
                     continue;
                 }
@@ -443,14 +497,15 @@ impl Shape {
         let mut per_entry: HashMap<usize, (u64, u64)> = HashMap::new();
         for l in &self.lanes {
             let pairs = self.pairs(l);
-            let size = pairs
-                .saturating_mul(t)
-                .max(
-                    pairs
-                        .saturating_mul(l.items.len() as u64)
-                        .saturating_mul(l.open),
-                )
+            // Its part of the memory, or of the non-zeros (a dispatch column
+            // is in two balance rows).
+            let k = l.items.len() as u64;
+            let memory = pairs.saturating_mul(t.saturating_add(k).saturating_add(LANE_WORDS));
+            let nonzeros = pairs
+                .saturating_mul(k)
+                .saturating_mul(l.open)
                 .saturating_mul(2);
+            let size = memory.max(nonzeros);
             let e = per_entry.entry(l.entry).or_default();
             e.0 = e.0.saturating_add(pairs);
             e.1 = e.1.saturating_add(size);
@@ -695,8 +750,12 @@ mod tests {
         let after = estimate(&p);
         assert_eq!(before, after);
         agrees(&p, "hand-made");
-        // 6 ordered pairs × 4 periods + 4 more lanes, 3 supply numbers and 2 demands per period.
-        assert_eq!(after.values, 4 * (3 + 2 + 6 + 4) + 6 * 2 + 4);
+        // 6 ordered pairs × 4 periods + 4 more lanes, 3 supply numbers and 2
+        // demands per period; 16 words per supply and lane, 8 per demand.
+        assert_eq!(
+            after.values,
+            4 * (3 + 2 + 6 + 4) + 6 * 2 + 4 + 16 + 2 * 8 + 10 * 16
+        );
     }
 
     #[test]
@@ -723,7 +782,7 @@ mod tests {
                 lanes: 5000 * 4999
             }
         );
-        assert_eq!(err.estimate.values, 1000 * 5000 * 4999 + 5000 * 4999);
+        assert_eq!(err.estimate.values, (1000 + 1 + 16) * 5000 * 4999);
         assert!(err.detail.contains("24995000 lanes"), "{}", err.detail);
     }
 

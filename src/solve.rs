@@ -38,7 +38,7 @@
 
 use std::time::Instant;
 
-use crate::backend::{LpFailure, LpOutcome, Sense, Session, SolverKind};
+use crate::backend::{LpFailure, LpOutcome, Method, Sense, Session, SolverKind};
 use crate::error::{Error, Result};
 use crate::model::{Model, build};
 use crate::problem::{Fairness, Problem};
@@ -69,6 +69,13 @@ pub const HOLD: f64 = 1e-11;
 
 /// A fill rate must rise by more than this to count as "not blocked".
 const RISE: f64 = 1e-7;
+
+/// Slack of a fixed pair's fill rate `y ≥ level − FIX_SLACK`. The level
+/// comes from a vertex whose rows `φ − y ≥ 0` and `y − z ≥ 0` hold only
+/// within the solver's feasibility tolerance (1e-9 for HiGHS), so a hold
+/// much tighter than that can make the next round infeasible; 1e-8 is far
+/// below SPEC §6's 1e-6 on fill rates.
+const FIX_SLACK: f64 = 1e-8;
 
 /// How far below a round's level the blocked-pair check holds the free pairs.
 const CHECK_SLACK: f64 = 1e-9;
@@ -180,6 +187,7 @@ pub fn solve_tuned(
     let backend = opts.solver.backend();
     let mut driver = Driver {
         session: backend.open(&model.lp),
+        pinned: false,
         duals: tuning.use_duals && backend.has_duals(),
         holds: Vec::new(),
         label,
@@ -213,6 +221,9 @@ enum HoldAt {
 
 struct Driver<'a> {
     session: Box<dyn Session>,
+    /// Some tier's fill rates are fixed: the LP is highly degenerate from
+    /// here on.
+    pinned: bool,
     /// Certify blocked pairs with row duals.
     duals: bool,
     holds: Vec<Hold>,
@@ -239,6 +250,19 @@ fn shortage_slack(best: f64, weighted_demand: f64) -> f64 {
 const MAX_LOOSENING: f64 = 1e3;
 
 impl Driver<'_> {
+    /// Picks the method for a solve after a large change (a new objective,
+    /// or a tier's first fairness round): the backend's default until some
+    /// fill rates are fixed, then interior point, which does not stall on
+    /// the degenerate vertices that fixed fill rates create.
+    fn big_change_method(&mut self) {
+        let method = if self.pinned {
+            Method::Barrier
+        } else {
+            Method::Auto
+        };
+        self.session.set_method(method);
+    }
+
     fn stage(&mut self, name: String) {
         if let Some(progress) = self.progress {
             progress(&format!("{}: {name}", self.label));
@@ -322,6 +346,7 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
             continue;
         }
         d.stage(format!("{tier}: shortage"));
+        d.big_change_method();
         let out = d.solve(Sense::Maximise, served)?;
         let best = out.objective;
         let slack = shortage_slack(best, m.tier_weighted_demand[g]);
@@ -336,6 +361,7 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
         }
     }
     d.stage("cost".into());
+    d.big_change_method();
     if !m.cost.is_empty() || last.is_none() {
         last = Some(d.solve(Sense::Minimise, &m.cost)?);
     }
@@ -392,14 +418,26 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
     }
     let mut free: Vec<usize> = (0..pairs.len()).collect();
     let mut last = None;
+    let mut first = true;
+    d.big_change_method();
     while !free.is_empty() {
         d.session.set_col_bounds(z, 0.0, 1.0);
         let round = d.solve(Sense::Maximise, &[(z, 1.0)])?;
+        if first {
+            // From here on every change (pairs fixed at their level, z
+            // freed) keeps the last vertex feasible: primal simplex
+            // continues from it in a few pivots, where dual simplex would
+            // wander for thousands.
+            d.session.set_method(Method::Primal);
+            first = false;
+        }
         let level = round.objective.clamp(0.0, 1.0);
         if level >= 1.0 - RISE {
-            // Everyone left is fully served.
+            // Everyone left is served to within RISE of fully: hold them at
+            // the level reached (not at 1, which may be out of reach by
+            // solver noise).
             for &i in &free {
-                fix(d, &pairs[i], 1.0);
+                fix(d, &pairs[i], level);
             }
             last = Some(round);
             break;
@@ -461,14 +499,15 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
         last = check_out.or(Some(round));
     }
     d.session.set_col_bounds(z, 0.0, 0.0);
+    d.pinned = true;
     Ok(last)
 }
 
-/// Holds a pair's fill rate at `level` (within tolerance) from now on.
+/// Holds a pair's fill rate at `level` (within [`FIX_SLACK`]) from now on.
 fn fix(d: &mut Driver, pair: &Pair, level: f64) {
     d.session
         .set_row_bounds(pair.link, f64::NEG_INFINITY, f64::INFINITY);
-    let slack = tol(level, HOLD);
+    let slack = FIX_SLACK;
     d.session
         .set_col_bounds(pair.y, (level - slack).max(0.0), 1.0);
     d.holds.push(Hold {

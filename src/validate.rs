@@ -573,6 +573,17 @@ pub fn validate_with(
     }
 }
 
+/// `words` 8-byte words as MB, GB or TB.
+fn memory(words: u64) -> String {
+    let bytes = words as f64 * 8.0;
+    match bytes {
+        b if b >= 1e12 => format!("{:.1} TB", b / 1e12),
+        b if b >= 1e9 => format!("{:.1} GB", b / 1e9),
+        b if b >= 1e6 => format!("{:.0} MB", b / 1e6),
+        b => format!("{:.0} kB", (b / 1e3).max(1.0)),
+    }
+}
+
 /// The size refusal, located at its cause.
 fn too_large(raw: &RawProblem, ck: &Checker, err: crate::size::TooLarge) -> Error {
     let e = &err.estimate;
@@ -615,6 +626,7 @@ fn too_large(raw: &RawProblem, ck: &Checker, err: crate::size::TooLarge) -> Erro
             )
         }
     };
+    let memory = memory(e.values);
     let message = if e.rows == 0 {
         let lp = if e.nonzeros > 0 {
             format!(" and its LP at least {} non-zeros", e.nonzeros)
@@ -622,13 +634,13 @@ fn too_large(raw: &RawProblem, ck: &Checker, err: crate::size::TooLarge) -> Erro
             String::new()
         };
         format!(
-            "the problem is too large: {}; it would hold about {} numbers{lp}, beyond the limit of {} (--max-size)",
-            err.detail, e.values, err.limit
+            "the problem is too large: {}; holding it would take about {memory}{lp}, beyond the limit of {} (--max-size)",
+            err.detail, err.limit
         )
     } else {
         format!(
-            "the problem is too large: {}; its LP would have about {} variables, {} rows and {} non-zeros (and the problem {} numbers), beyond the limit of {} (--max-size)",
-            err.detail, e.variables, e.rows, e.nonzeros, e.values, err.limit
+            "the problem is too large: {}; its LP would have about {} variables, {} rows and {} non-zeros (holding the problem about {memory}), beyond the limit of {} (--max-size)",
+            err.detail, e.variables, e.rows, e.nonzeros, err.limit
         )
     };
     let diagnostic = Diagnostic::at(ck.file, ck.text, span, key, message).with_help(help);
@@ -924,28 +936,11 @@ fn check(ck: &mut Checker, raw: &RawProblem, max_size: u64) -> Result<Problem, E
         let key = |k: &str| format!("lanes[{i}].{k}");
         let from = ck.select(&Some(l.from.clone()), &key("from"), "ally", &ally_ids);
         let to = ck.select(&Some(l.to.clone()), &key("to"), "ally", &ally_ids);
-        for (side, sel) in [("from", &l.from), ("to", &l.to)] {
-            if matches!(sel.get_ref(), IdSelector::Many(v) if v.is_empty()) {
-                ck.error(
-                    Some(sel.span()),
-                    key(side),
-                    "names no ally, so the lane entry makes no lane".into(),
-                    format!("name at least one ally, or \"*\" for every ally, in `{side}`"),
-                );
-            }
-        }
         let lane_items = match &l.items {
             None => Some((0..items.len()).collect::<Vec<_>>()),
+            // An empty list is allowed (docs/format.md): the lane carries
+            // nothing.
             Some(list) => {
-                if list.get_ref().is_empty() {
-                    ck.error(
-                        Some(list.span()),
-                        key("items"),
-                        "a lane must carry at least one item".into(),
-                        "list the items the lane carries, or leave `items` out for all items"
-                            .into(),
-                    );
-                }
                 let mut out = Vec::new();
                 let mut ok = true;
                 for (j, id) in list.get_ref().iter().enumerate() {

@@ -16,7 +16,7 @@ use std::ptr::NonNull;
 
 use highs_sys as sys;
 
-use super::{Backend, LpFailure, LpOutcome, Sense, Session};
+use super::{Backend, LpFailure, LpOutcome, Method, Sense, Session};
 use crate::model::Lp;
 
 /// The HiGHS backend.
@@ -57,6 +57,8 @@ struct HighsSession {
     rows: usize,
     /// Columns with a non-zero cost in the current objective.
     costed: Vec<usize>,
+    /// The simplex variant asked for.
+    method: Method,
 }
 
 fn int(n: usize) -> sys::HighsInt {
@@ -68,6 +70,15 @@ fn set_bool(highs: *mut c_void, name: &str, value: bool) {
     // SAFETY: `highs` is a live instance and `name` a NUL-terminated string.
     unsafe {
         sys::Highs_setBoolOptionValue(highs, name.as_ptr(), sys::HighsInt::from(value));
+    }
+}
+
+fn set_string(highs: *mut c_void, name: &str, value: &str) {
+    let name = CString::new(name).expect("option name");
+    let value = CString::new(value).expect("option value");
+    // SAFETY: as above.
+    unsafe {
+        sys::Highs_setStringOptionValue(highs, name.as_ptr(), value.as_ptr());
     }
 }
 
@@ -133,6 +144,7 @@ impl HighsSession {
             cols: n,
             rows: m,
             costed: Vec::new(),
+            method: Method::Auto,
         }
     }
 
@@ -196,7 +208,33 @@ impl Drop for HighsSession {
     }
 }
 
+fn set_int(highs: *mut c_void, name: &str, value: sys::HighsInt) {
+    let name = CString::new(name).expect("option name");
+    // SAFETY: as above.
+    unsafe {
+        sys::Highs_setIntOptionValue(highs, name.as_ptr(), value);
+    }
+}
+
+/// `simplex_strategy` values of HiGHS.
+const SIMPLEX_DUAL: sys::HighsInt = 1;
+const SIMPLEX_PRIMAL: sys::HighsInt = 4;
+
 impl Session for HighsSession {
+    fn set_method(&mut self, method: Method) {
+        let strategy = match method {
+            Method::Auto | Method::Barrier => SIMPLEX_DUAL,
+            Method::Primal => SIMPLEX_PRIMAL,
+        };
+        set_int(self.ptr(), "simplex_strategy", strategy);
+        let solver = match method {
+            Method::Barrier => "ipm",
+            Method::Auto | Method::Primal => "choose",
+        };
+        set_string(self.ptr(), "solver", solver);
+        self.method = method;
+    }
+
     fn add_col(&mut self, lo: f64, hi: f64, _name: &str) -> usize {
         // SAFETY: `h` is live; the column has no matrix entries.
         unsafe {
@@ -245,13 +283,29 @@ impl Session for HighsSession {
     fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome, LpFailure> {
         self.set_costs(sense, objective);
         if let Err(e) = self.run() {
-            // A warm start can stall on numerical trouble: retry once from
-            // scratch before giving up.
-            // SAFETY: `h` is live.
-            unsafe {
-                sys::Highs_clearSolver(self.ptr());
+            if e == LpFailure::Infeasible {
+                if self.method == Method::Primal {
+                    // Primal simplex can lose feasibility to rounding on
+                    // these tight LPs; dual simplex from the same basis
+                    // settles it quickly.
+                    set_int(self.ptr(), "simplex_strategy", SIMPLEX_DUAL);
+                    let retry = self.run();
+                    set_int(self.ptr(), "simplex_strategy", SIMPLEX_PRIMAL);
+                    retry?;
+                } else {
+                    // The caller loosens its holds; a cold retry would only
+                    // prove the same again, slowly.
+                    return Err(e);
+                }
+            } else {
+                // A warm start can stall on numerical trouble: retry once from
+                // scratch before giving up.
+                // SAFETY: `h` is live.
+                unsafe {
+                    sys::Highs_clearSolver(self.ptr());
+                }
+                self.run().map_err(|_| e)?;
             }
-            self.run().map_err(|_| e)?;
         }
         let mut values = vec![0.0; self.cols];
         let mut col_duals = vec![0.0; self.cols];

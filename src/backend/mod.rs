@@ -50,8 +50,29 @@ pub enum LpFailure {
     Other(String),
 }
 
+/// Which simplex variant a warm-starting backend should use for the next
+/// solves (a hint; backends without a choice ignore it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Method {
+    /// The backend's default (HiGHS: dual simplex), best after large
+    /// changes such as a new objective.
+    #[default]
+    Auto,
+    /// Primal simplex, best when the previous optimal vertex stays feasible
+    /// and is near the new optimum (the leximin rounds after the first).
+    Primal,
+    /// Interior point, then crossover to a vertex: best for a new objective
+    /// on a highly degenerate LP (after fill rates have been fixed), where
+    /// simplex methods stall.
+    Barrier,
+}
+
 /// An LP being solved, possibly several times with changes in between.
 pub trait Session {
+    /// Sets the simplex variant for the following solves.
+    fn set_method(&mut self, method: Method) {
+        let _ = method;
+    }
     /// Adds a column with bounds; returns its index.
     fn add_col(&mut self, lo: f64, hi: f64, name: &str) -> usize;
     /// Adds a row `lo ≤ Σ coef·x ≤ hi`; returns its index.

@@ -266,8 +266,9 @@ fn star(n: usize, periods: usize) -> String {
 
 #[test]
 fn max_size_sets_the_limit_of_the_size_guard() {
-    // 60 allies: 3540 lanes over 10 periods hold 3540 · 10 capacities and
-    // 3540 item lists: 38 940 numbers, well below the default limit.
+    // 60 allies: 3540 lanes over 10 periods take 3540 · (10 capacities, 1
+    // item, 16 words of their own) = 95 580 words, about 1 MB: well below
+    // the default limit, above a limit of 30 000.
     let text = star(60, 10);
     Test::new()
         .file("star.toml", &text)

@@ -280,7 +280,8 @@ fn assert_leximin(p: &Problem, s: &Solution) {
             }
             for (j, d) in p.demand.iter().enumerate() {
                 let Some(r) = rate(d) else { continue };
-                let keep = d.tier < g || (d.tier == g && j != i && r <= rate_i + 1e-9);
+                // Ties within SPEC §6 accuracy (1e-6) count as "not larger".
+                let keep = d.tier < g || (d.tier == g && j != i && r <= rate_i + 1e-6);
                 if keep && p.fairness == allot::problem::Fairness::Leximin {
                     session.add_row(&fill_row(j), r - 1e-9, f64::INFINITY, "keep");
                 }
