@@ -2,10 +2,11 @@
 //!
 //! ```text
 //! cargo run --release --features highs --example perf
-//! cargo run --release --features highs --example perf -- 10x3x6:2 30x6x12:6 --limit 60
+//! cargo run --release --features highs --example perf -- 10x3x6:2 30x6x12:6@7 --limit 60
+//! cargo run --release --example perf -- --toml 30x6x12:6 > gen-30x6x12.toml
 //! ```
 //!
-//! For every size (`NxKxT:D`, default the three benchmark sizes) and every
+//! For every size (`NxKxT:D@SEED`, default the three benchmark sizes) and every
 //! backend in the build, solves the full SPEC §4 sequence in a child process
 //! (killed after `--limit` seconds, default 60) and prints the model build
 //! time, LPs and seconds per stage, the total, and — with HiGHS — the time
@@ -21,17 +22,26 @@ use allot::generate::{Size, benchmark_sizes};
 use allot::{SolveOptions, SolverKind};
 use serde_json::{Value, json};
 
+/// `NxKxT[:D][@SEED]`.
 fn parse_size(s: &str) -> Option<Size> {
+    let (s, seed) = s.split_once('@').unwrap_or((s, "1"));
     let (dims, degree) = s.split_once(':').unwrap_or((s, "2"));
     let parts: Vec<usize> = dims.split('x').filter_map(|p| p.parse().ok()).collect();
     match parts[..] {
-        [n, k, t] => Some(Size::new(n, k, t).degree(degree.parse().ok()?)),
+        [n, k, t] => Some(
+            Size::new(n, k, t)
+                .degree(degree.parse().ok()?)
+                .seed(seed.parse().ok()?),
+        ),
         _ => None,
     }
 }
 
 fn size_arg(z: &Size) -> String {
-    format!("{}x{}x{}:{}", z.allies, z.items, z.periods, z.degree)
+    format!(
+        "{}x{}x{}:{}@{}",
+        z.allies, z.items, z.periods, z.degree, z.seed
+    )
 }
 
 /// In the child: solve once and print the statistics and results as JSON.
@@ -136,6 +146,14 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
         child(parse_size(&args[1]).expect("size"), &args[2]);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("--toml") {
+        let size = args
+            .get(1)
+            .and_then(|s| parse_size(s))
+            .expect("--toml NxKxT:D[@SEED]");
+        print!("{}", size.toml());
         return;
     }
     let mut limit = 60.0;

@@ -80,7 +80,7 @@ pub struct CheckArgs {
     /// Problem files, or directories to search recursively for .toml and .json files.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Write the current results into each file's [expect] table instead of comparing.
+    /// Write the current results into each file's `[expect]` table instead of comparing.
     #[arg(long)]
     pub bless: bool,
     /// Treat solves without an expectation as failures.

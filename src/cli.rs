@@ -205,6 +205,9 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         }
         args.scenarios.iter().cloned().map(Some).collect()
     };
+    if let Some(note) = crate::solve::advice(&problem, args.solver) {
+        eprintln!("note: {note}");
+    }
     let spinner = crate::term::Spinner::start();
     let mut solutions: Vec<Solution> = Vec::new();
     for (i, name) in names.iter().enumerate() {

@@ -36,6 +36,12 @@ pub struct Size {
     pub seed: u64,
 }
 
+impl std::fmt::Display for Size {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
 /// A small deterministic generator (splitmix64).
 struct Rng(u64);
 
@@ -164,7 +170,7 @@ impl Size {
                     units(rng.uniform(5.0, 12.0)),
                 );
                 if rng.chance(0.3) {
-                    let _ = write!(s, "export_limit = {}\n", units(make * 0.6));
+                    let _ = writeln!(s, "export_limit = {}", units(make * 0.6));
                 }
                 s.push('\n');
             }

@@ -1,7 +1,7 @@
 //! The validated problem: ids resolved to indices, per-period quantities
 //! expanded to one number per period, lanes expanded to one entry per
 //! ordered pair. Every [`Problem`] satisfies SPEC §2; build one with
-//! [`crate::load`] or [`crate::validate`].
+//! [`crate::load()`] or [`crate::validate::validate()`].
 
 use std::collections::BTreeMap;
 

@@ -18,6 +18,12 @@
 //!    rest until none rises. Those left are blocked (the LP proves none of
 //!    them can rise), and at least one is, since `z*` is the max-min.
 //!
+//! When a single candidate is left (after step 1 or any check), it is
+//! blocked without a check LP: every point of the segment between the
+//! round's vertex and the last check's vertex keeps all other free pairs
+//! strictly above `z*`, so if the candidate could rise too, the smallest
+//! fill rate could exceed `z*`, which is the max-min.
+//!
 //! Blocked pairs are fixed at `z*` (lower bound of `y_i`, and their `y − z`
 //! row dropped); the others stay free and the next round raises them. Each
 //! round fixes at least one pair, so the loop ends; in the common case it
@@ -35,6 +41,18 @@
 //! blocked pair behind a zero dual. Every round re-solves the same LP in
 //! place (bounds moved, nothing deleted), so a warm-starting backend starts
 //! from the previous basis.
+//!
+//! ## Speed
+//!
+//! The LP is built once per problem or scenario; every stage changes it in
+//! place. The driver tells the backend which simplex variant suits the next
+//! solves ([`Method`]): after a tier's first fairness round, each round only
+//! fixes pairs at the level they already have and frees `z`, so the last
+//! vertex stays feasible and primal simplex reaches the next level in tens
+//! to hundreds of pivots (dual simplex needs thousands on these degenerate
+//! LPs). Once some tier's fill rates are fixed, the LP is so degenerate
+//! that simplex stalls after a new objective (tens of thousands of pivots),
+//! so those solves use interior point with crossover.
 
 use std::time::Instant;
 
@@ -129,6 +147,43 @@ impl SolveStats {
     pub fn lp_solves(&self) -> usize {
         self.stages.iter().map(|s| s.lps).sum()
     }
+}
+
+/// Estimated LP columns ([`estimated_columns`]) above which the embedded
+/// backend is expected to need more than about a minute. Measured on
+/// generated problems (`examples/perf.rs`): 10×3×6 (1 590 columns) in
+/// 1.2 s, 15×3×8 (4 388; estimated 5 008) in 20 s, 20×4×8 (estimated
+/// 8 544) not within 60 s.
+pub const MICROLP_MINUTE_COLUMNS: usize = 6_000;
+
+/// A rough count of the LP columns of `p` (dispatch, production, served
+/// and stock columns), without building the LP.
+pub fn estimated_columns(p: &Problem) -> usize {
+    let t = p.periods;
+    let ship: usize = p.lanes.iter().map(|l| l.items.len() * t).sum();
+    let nodes = p.supply.len() + p.demand.len();
+    ship + (2 * p.supply.len() + p.demand.len() + nodes) * t
+}
+
+/// Advice to print before solving, when `solver` is likely to be slow on
+/// `p`: the embedded backend on a problem of national scale.
+pub fn advice(p: &Problem, solver: SolverKind) -> Option<String> {
+    if solver != SolverKind::Microlp {
+        return None;
+    }
+    let columns = estimated_columns(p);
+    if columns <= MICROLP_MINUTE_COLUMNS {
+        return None;
+    }
+    let how = if SolverKind::from_name("highs").is_some() {
+        "try `--solver highs`"
+    } else {
+        "`--solver highs` (a build with `cargo build --release --features highs`) is much faster"
+    };
+    Some(format!(
+        "`{}` has about {columns} LP columns: the embedded solver may need minutes or more; {how}",
+        p.name
+    ))
 }
 
 /// Solves the base problem, or the scenario called `scenario`.
@@ -231,10 +286,6 @@ struct Driver<'a> {
     backend: &'static str,
     stats: &'a mut SolveStats,
     progress: Option<&'a (dyn Fn(&str) + Sync)>,
-}
-
-fn tol(value: f64, scale: f64) -> f64 {
-    scale * value.abs().max(1.0)
 }
 
 /// Slack of a tier's hold row `Σ value·u ≥ best − slack`. It is sized by
@@ -470,7 +521,9 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
         let check_level = (level - CHECK_SLACK).max(0.0);
         d.session.set_col_bounds(z, check_level, check_level);
         let mut check_out = None;
-        while !candidates.is_empty() {
+        // A lone candidate needs no check: some candidate is blocked (see
+        // the module documentation).
+        while candidates.len() > 1 {
             let objective: Vec<(usize, f64)> =
                 candidates.iter().map(|&i| (pairs[i].y, 1.0)).collect();
             let out = d.solve(Sense::Maximise, &objective)?;
@@ -536,5 +589,36 @@ fn plan_from(p: &Problem, m: &Model, values: &[f64]) -> Plan {
         surge: grid(&m.surge),
         served: grid(&m.serve),
         draw: grid(&m.draw),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::Size;
+    use crate::model::build;
+
+    #[test]
+    fn column_estimate_is_close_to_the_built_lp() {
+        for size in [Size::new(10, 3, 6), Size::new(15, 3, 8).degree(4)] {
+            let p = size.problem();
+            let built = build(&p).lp.cols.len() as f64;
+            let estimate = estimated_columns(&p) as f64;
+            assert!(
+                (0.8..1.3).contains(&(estimate / built)),
+                "{size}: estimate {estimate}, built {built}"
+            );
+        }
+    }
+
+    #[test]
+    fn embedded_backend_advises_highs_only_on_large_problems() {
+        let small = Size::new(10, 3, 6).problem();
+        assert_eq!(advice(&small, SolverKind::Microlp), None);
+        let large = Size::new(30, 6, 12).degree(6).problem();
+        let note = advice(&large, SolverKind::Microlp).expect("advice");
+        assert!(note.contains("--solver highs"), "{note}");
+        #[cfg(feature = "highs")]
+        assert_eq!(advice(&large, SolverKind::Highs), None);
     }
 }

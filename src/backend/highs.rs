@@ -329,3 +329,93 @@ impl Session for HighsSession {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Column, Row};
+
+    /// max x + y  s.t.  x + 2y ≤ 4 (row 0), 3x + y ≤ 6 (row 1), x, y ∈ [0, 10].
+    fn lp() -> Lp {
+        let col = |name: &str| Column {
+            name: name.into(),
+            lo: 0.0,
+            hi: 10.0,
+        };
+        let row = |name: &str, coefs: Vec<(usize, f64)>, hi: f64| Row {
+            name: name.into(),
+            coefs,
+            lo: f64::NEG_INFINITY,
+            hi,
+        };
+        Lp {
+            cols: vec![col("x"), col("y")],
+            rows: vec![
+                row("a", vec![(0, 1.0), (1, 2.0)], 4.0),
+                row("b", vec![(0, 3.0), (1, 1.0)], 6.0),
+            ],
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn solves_and_reports_row_duals() {
+        let mut s = Highs.open(&lp());
+        let out = s.solve(Sense::Maximise, &[(0, 1.0), (1, 1.0)]).unwrap();
+        // Optimum at x = 1.6, y = 1.2; duals 0.4 and 0.2 (up to sign).
+        assert!(
+            close(out.values[0], 1.6) && close(out.values[1], 1.2),
+            "{out:?}"
+        );
+        assert!(close(out.objective, 2.8));
+        let duals = out.row_duals.unwrap();
+        assert!(
+            close(duals[0].abs(), 0.4) && close(duals[1].abs(), 0.2),
+            "{duals:?}"
+        );
+    }
+
+    #[test]
+    fn re_solves_in_place_after_changes() {
+        let mut s = Highs.open(&lp());
+        s.solve(Sense::Maximise, &[(0, 1.0), (1, 1.0)]).unwrap();
+        // A new objective replaces the old one entirely.
+        let out = s.solve(Sense::Minimise, &[(1, -1.0)]).unwrap();
+        assert!(close(out.values[1], 2.0), "{out:?}");
+        // A new column and row: z ≤ x − 1, maximise z.
+        let z = s.add_col(0.0, 10.0, "z");
+        let r = s.add_row(&[(z, 1.0), (0, -1.0)], f64::NEG_INFINITY, -1.0, "z_le_x");
+        let out = s.solve(Sense::Maximise, &[(z, 1.0)]).unwrap();
+        assert!(close(out.objective, 1.0), "{out:?}");
+        // Bounds move: x ≤ 1.5 caps z at 0.5; freeing the row lifts it to 10.
+        s.set_col_bounds(0, 0.0, 1.5);
+        assert!(close(
+            s.solve(Sense::Maximise, &[(z, 1.0)]).unwrap().objective,
+            0.5
+        ));
+        s.set_row_bounds(r, f64::NEG_INFINITY, f64::INFINITY);
+        for method in [Method::Primal, Method::Barrier, Method::Auto] {
+            s.set_method(method);
+            let out = s.solve(Sense::Maximise, &[(z, 1.0)]).unwrap();
+            assert!(close(out.objective, 10.0), "{method:?}: {out:?}");
+        }
+    }
+
+    #[test]
+    fn reports_infeasibility() {
+        let mut s = Highs.open(&lp());
+        s.add_row(&[(0, 1.0)], 5.0, f64::INFINITY, "x_ge_5");
+        assert_eq!(
+            s.solve(Sense::Maximise, &[(0, 1.0)]),
+            Err(LpFailure::Infeasible)
+        );
+        s.set_method(Method::Primal);
+        assert_eq!(
+            s.solve(Sense::Maximise, &[(0, 1.0)]),
+            Err(LpFailure::Infeasible)
+        );
+    }
+}

@@ -7,11 +7,13 @@ use allot::generate::Size;
 use allot::solve::{Tuning, solve_tuned};
 use allot::{Problem, Solution, SolveOptions, SolverKind};
 
+#[cfg(feature = "highs")]
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
 /// Asserts that two solutions agree on everything SPEC §4 makes unique.
+#[cfg(feature = "highs")]
 fn assert_same(what: &str, a: &Solution, b: &Solution) {
     assert!(a.verification.ok, "{what}: {:?}", a.verification);
     assert!(b.verification.ok, "{what}: {:?}", b.verification);
@@ -55,13 +57,15 @@ fn solve(p: &Problem, solver: SolverKind, tuning: Tuning) -> Solution {
         .0
 }
 
-/// Small generated problems: several seeds and shapes.
+/// Small generated problems: several seeds and shapes, each short in most
+/// tiers.
 fn problems() -> Vec<Problem> {
     vec![
-        Size::new(4, 2, 3).degree(2).seed(1).problem(),
+        Size::new(4, 2, 3).degree(2).seed(2).problem(),
         Size::new(5, 2, 4).degree(2).seed(2).problem(),
-        Size::new(6, 3, 4).degree(4).seed(3).problem(),
-        Size::new(8, 2, 5).degree(2).seed(4).problem(),
+        Size::new(5, 3, 4).degree(2).seed(3).problem(),
+        Size::new(6, 2, 5).degree(2).seed(1).problem(),
+        Size::new(8, 3, 4).degree(2).seed(2).problem(),
     ]
 }
 

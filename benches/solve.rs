@@ -1,0 +1,71 @@
+//! `cargo bench` (add `--features highs` for the HiGHS rows and the large
+//! sizes): the full SPEC §4 solve of generated problems
+//! (`allot::generate`), the LP build alone, and — with HiGHS — one solve of
+//! the tier-1 LP alone, the floor the full solve is compared with.
+//!
+//! Sizes: 10×3×6 (D=2) on every backend; 30×6×12 (D=6) and 60×12×26 (D=8)
+//! only with HiGHS (the embedded simplex needs minutes there; see
+//! `examples/perf.rs` for the table with LP counts per stage).
+
+use allot::generate::{Size, benchmark_sizes};
+use allot::{Problem, SolveOptions, SolverKind};
+use divan::Bencher;
+
+fn main() {
+    divan::main();
+}
+
+fn small() -> Size {
+    benchmark_sizes()[0]
+}
+
+fn full_solve(bencher: Bencher, problem: &Problem, solver: SolverKind) {
+    let opts = SolveOptions {
+        solver,
+        ..SolveOptions::default()
+    };
+    bencher.bench(|| {
+        let s = allot::solve(problem, None, &opts).expect("solve");
+        assert!(s.verification.ok);
+        s
+    });
+}
+
+/// LP build of every benchmark size.
+#[divan::bench(args = benchmark_sizes(), sample_count = 5, sample_size = 1)]
+fn build_lp(bencher: Bencher, size: Size) {
+    let problem = size.problem();
+    bencher.bench(|| allot::model::build(&problem));
+}
+
+/// Full solve, 10×3×6, embedded backend.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn solve_10x3x6_microlp(bencher: Bencher) {
+    full_solve(bencher, &small().problem(), SolverKind::Microlp);
+}
+
+#[cfg(feature = "highs")]
+mod highs {
+    use super::*;
+
+    /// One cold HiGHS solve of the tier-1 LP alone (the floor).
+    #[divan::bench(args = benchmark_sizes(), sample_count = 3, sample_size = 1)]
+    fn tier1_lp_alone(bencher: Bencher, size: Size) {
+        let problem = size.problem();
+        let model = allot::model::build(&problem);
+        let backend = SolverKind::Highs.backend();
+        bencher.bench(|| {
+            let mut session = backend.open(&model.lp);
+            session
+                .solve(allot::backend::Sense::Maximise, &model.tier_served[0])
+                .expect("tier-1 LP")
+                .objective
+        });
+    }
+
+    /// Full solve with HiGHS, every benchmark size.
+    #[divan::bench(args = benchmark_sizes(), sample_count = 2, sample_size = 1)]
+    fn solve_highs(bencher: Bencher, size: Size) {
+        full_solve(bencher, &size.problem(), SolverKind::Highs);
+    }
+}
