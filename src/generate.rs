@@ -42,11 +42,19 @@ impl std::fmt::Display for Size {
     }
 }
 
-/// A small deterministic generator (splitmix64).
-struct Rng(u64);
+/// A small deterministic generator (splitmix64), shared by the generator,
+/// the benchmarks and the randomised tests, so that a case is one seed.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// A generator started from `seed`.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -55,13 +63,19 @@ impl Rng {
     }
 
     /// Uniform in [lo, hi).
-    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
-        let unit = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        let unit = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         lo + (hi - lo) * unit
     }
 
-    fn chance(&mut self, p: f64) -> bool {
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
         self.uniform(0.0, 1.0) < p
+    }
+
+    /// Uniform in 0..n (0 when n is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 }
 
@@ -111,7 +125,7 @@ impl Size {
         let k_len = self.items.max(1);
         let t_len = self.periods.max(1);
         let half = (self.degree.min(n - 1) / 2).max(1);
-        let mut rng = Rng(self.seed ^ 0xA110_7000);
+        let mut rng = Rng::new(self.seed ^ 0xA110_7000);
         let mut s = String::new();
         let _ = writeln!(
             s,
@@ -184,7 +198,7 @@ impl Size {
                 }
                 let sea_cap = units(rng.uniform(150.0, 400.0) * k_len as f64 / 3.0);
                 let sea_cost = units(rng.uniform(1.0, 3.0));
-                let sea_lead = 1 + (rng.next() % 2) as usize;
+                let sea_lead = 1 + (rng.next_u64() % 2) as usize;
                 let air_cap = units(rng.uniform(15.0, 50.0));
                 let air_cost = units(rng.uniform(8.0, 20.0));
                 let _ = writeln!(

@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::harness::Test;
+use allot::generate::Rng;
 
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -501,23 +502,6 @@ fn a_failed_run_leaves_the_output_file_as_it_was() {
     );
 }
 
-/// splitmix64: a small deterministic generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 /// Tokens that matter to the formats and to validation.
 const TOKENS: &[&str] = &[
     "[",
@@ -558,7 +542,7 @@ fn mutate(rng: &mut Rng, text: &[u8]) -> Vec<u8> {
         match rng.below(6) {
             0 => {
                 if at < b.len() {
-                    b[at] = rng.next() as u8;
+                    b[at] = rng.next_u64() as u8;
                 }
             }
             1 => b.truncate(at),
@@ -608,7 +592,7 @@ fn damaged_problem_files_never_make_the_loader_panic() {
         }
     }
     assert!(seeds.len() >= 5, "{} seed files", seeds.len());
-    let mut rng = Rng(0x5EED_A110);
+    let mut rng = Rng::new(0x5EED_A110);
     let (mut loaded, mut refused, mut built) = (0, 0, 0);
     // ALLOT_MUTATIONS=N runs more cases (a longer search than CI's).
     let cases: usize = std::env::var("ALLOT_MUTATIONS")

@@ -9,19 +9,12 @@ use allot::problem::Problem;
 use allot::{Solution, SolveOptions};
 use proptest::prelude::*;
 
-/// splitmix64: a small, seedable generator, so a failing case is one seed.
-struct Rng(u64);
+/// The crate's seedable generator, with the draws these tests use.
+struct Rng(allot::generate::Rng);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.0.next_u64() % n
     }
     fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
@@ -54,7 +47,7 @@ const BASE: Variant = Variant {
 /// limits, per-period arrays, parallel lanes with lead times and capacities,
 /// lane item filters, `"*"` and bidirectional lanes.
 fn generate(seed: u64, v: Variant) -> String {
-    let mut r = Rng(seed);
+    let mut r = Rng(allot::generate::Rng::new(seed));
     let periods = 1 + r.below(3) as usize;
     let n_allies = 2 + r.below(3) as usize;
     let n_items = 1 + r.below(2) as usize;
