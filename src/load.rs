@@ -611,13 +611,17 @@ changes = [{ target = "production", ally = "TW", item = "chips", factr = 2 }]
 cst = 3
 "#;
 
+    /// Each diagnostic's key path and line (0 when it has no location).
+    fn keys_and_lines(d: &[Diagnostic]) -> Vec<(&str, usize)> {
+        d.iter()
+            .map(|d| (d.key.as_str(), d.location.as_ref().map_or(0, |l| l.line)))
+            .collect()
+    }
+
     #[test]
     fn every_broken_table_is_reported_with_its_path_and_line() {
         let d = errors(TOML_BROKEN, "p.toml");
-        let keys: Vec<(&str, usize)> = d
-            .iter()
-            .map(|d| (d.key.as_str(), d.location.as_ref().map_or(0, |l| l.line)))
-            .collect();
+        let keys = keys_and_lines(&d);
         assert_eq!(
             keys,
             vec![
@@ -649,10 +653,7 @@ cst = 3
  "scenarios": [{"name": "x", "changes": [{"target": "production", "factr": 2}]}],
  "expect": {"cst": 3}, "prriods": 2}"#;
         let d = errors(text, "p.json");
-        let keys: Vec<(&str, usize)> = d
-            .iter()
-            .map(|d| (d.key.as_str(), d.location.as_ref().map_or(0, |l| l.line)))
-            .collect();
+        let keys = keys_and_lines(&d);
         assert_eq!(
             keys,
             vec![
