@@ -45,14 +45,23 @@
 //! ## Speed
 //!
 //! The LP is built once per problem or scenario; every stage changes it in
-//! place. The driver tells the backend which simplex variant suits the next
-//! solves ([`Method`]): after a tier's first fairness round, each round only
-//! fixes pairs at the level they already have and frees `z`, so the last
-//! vertex stays feasible and primal simplex reaches the next level in tens
-//! to hundreds of pivots (dual simplex needs thousands on these degenerate
-//! LPs). Once some tier's fill rates are fixed, the LP is so degenerate
-//! that simplex stalls after a new objective (tens of thousands of pivots),
+//! place. The driver tells the backend which method suits the next solves
+//! ([`Method`]). Every leximin round starts from a feasible vertex (the
+//! shortage stage's, or the last round's with pairs fixed at the level they
+//! have and `z` freed), so primal simplex reaches the next level in tens to
+//! hundreds of pivots (dual simplex needs thousands on these degenerate
+//! LPs). A new objective (a tier's shortage, the cost) is solved from
+//! scratch with presolve while no fill rates are fixed; once some are, the
+//! LP is so degenerate that simplex stalls (tens of thousands of pivots),
 //! so those solves use interior point with crossover.
+//!
+//! Measured where the time goes (`examples/perf.rs`, HiGHS): what remains
+//! expensive is intrinsic to the lexicographic order, not to how holds are
+//! written. Maximising a lower tier over the plans that keep a higher
+//! tier's optimum is a hard LP however that face is described — a hold
+//! row, per-pair equalities, or fixing every column with a non-zero
+//! reduced cost (all tried: the 30×6×12 routine-shortage LP needs 3–6 s
+//! each way, against 0.3 s without the essential tier's optimum held).
 
 use std::time::Instant;
 
@@ -301,15 +310,17 @@ fn shortage_slack(best: f64, weighted_demand: f64) -> f64 {
 const MAX_LOOSENING: f64 = 1e3;
 
 impl Driver<'_> {
-    /// Picks the method for a solve after a large change (a new objective,
-    /// or a tier's first fairness round): the backend's default until some
-    /// fill rates are fixed, then interior point, which does not stall on
-    /// the degenerate vertices that fixed fill rates create.
-    fn big_change_method(&mut self) {
+    /// Picks the method for a solve with a new objective: a cold start
+    /// with presolve until some fill rates are fixed, then interior point,
+    /// which does not stall on the degenerate vertices that fixed fill
+    /// rates create (measured on the 30×6×12 benchmark: routine shortage
+    /// 3.0 s with interior point, 5.4 s cold dual simplex, 16 s warm dual
+    /// simplex; on 60×12×26, 85 s against more than 150 s cold).
+    fn new_objective_method(&mut self) {
         let method = if self.pinned {
             Method::Barrier
         } else {
-            Method::Auto
+            Method::Cold
         };
         self.session.set_method(method);
     }
@@ -397,7 +408,7 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
             continue;
         }
         d.stage(format!("{tier}: shortage"));
-        d.big_change_method();
+        d.new_objective_method();
         let out = d.solve(Sense::Maximise, served)?;
         let best = out.objective;
         let slack = shortage_slack(best, m.tier_weighted_demand[g]);
@@ -412,7 +423,7 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
         }
     }
     d.stage("cost".into());
-    d.big_change_method();
+    d.new_objective_method();
     if !m.cost.is_empty() || last.is_none() {
         last = Some(d.solve(Sense::Minimise, &m.cost)?);
     }
@@ -469,19 +480,15 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
     }
     let mut free: Vec<usize> = (0..pairs.len()).collect();
     let mut last = None;
-    let mut first = true;
-    d.big_change_method();
+    // Every round starts from a feasible vertex: the first from the
+    // shortage stage's (all fill rates ≥ 0 = z), later ones from the last
+    // round's (pairs fixed at the level they have, z freed). Primal simplex
+    // continues from it in a few pivots, where dual simplex would wander
+    // for thousands on these degenerate LPs.
+    d.session.set_method(Method::Primal);
     while !free.is_empty() {
         d.session.set_col_bounds(z, 0.0, 1.0);
         let round = d.solve(Sense::Maximise, &[(z, 1.0)])?;
-        if first {
-            // From here on every change (pairs fixed at their level, z
-            // freed) keeps the last vertex feasible: primal simplex
-            // continues from it in a few pivots, where dual simplex would
-            // wander for thousands.
-            d.session.set_method(Method::Primal);
-            first = false;
-        }
         let level = round.objective.clamp(0.0, 1.0);
         if level >= 1.0 - RISE {
             // Everyone left is served to within RISE of fully: hold them at

@@ -223,13 +223,13 @@ const SIMPLEX_PRIMAL: sys::HighsInt = 4;
 impl Session for HighsSession {
     fn set_method(&mut self, method: Method) {
         let strategy = match method {
-            Method::Auto | Method::Barrier => SIMPLEX_DUAL,
+            Method::Auto | Method::Barrier | Method::Cold => SIMPLEX_DUAL,
             Method::Primal => SIMPLEX_PRIMAL,
         };
         set_int(self.ptr(), "simplex_strategy", strategy);
         let solver = match method {
             Method::Barrier => "ipm",
-            Method::Auto | Method::Primal => "choose",
+            Method::Auto | Method::Primal | Method::Cold => "choose",
         };
         set_string(self.ptr(), "solver", solver);
         self.method = method;
@@ -282,6 +282,12 @@ impl Session for HighsSession {
 
     fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome, LpFailure> {
         self.set_costs(sense, objective);
+        if self.method == Method::Cold {
+            // SAFETY: `h` is live; clearing the solver keeps the model.
+            unsafe {
+                sys::Highs_clearSolver(self.ptr());
+            }
+        }
         if let Err(e) = self.run() {
             if e == LpFailure::Infeasible {
                 if self.method == Method::Primal {
