@@ -84,8 +84,9 @@ pub struct SolveOptions<'a> {
     /// Which LP backend.
     pub solver: SolverKind,
     /// Called with a short description before each lexicographic stage.
-    /// Independent parts solved in parallel call it from several threads;
-    /// the description names the part.
+    /// Solves run in parallel (independent parts, [`solve_many`]) call it
+    /// from several threads; the description names the problem, the
+    /// scenario and, for a part, which one.
     pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
 }
 
@@ -296,6 +297,34 @@ pub fn solve_tuned(
     let lp_solves = stats.lp_solves();
     let solution = Solution::from_plan(p, scenario, &plan, verification, lp_solves);
     Ok((solution, stats))
+}
+
+/// Solves several of `problem`'s solves — `None` for the base problem,
+/// `Some(name)` for a scenario — on rayon's thread pool, and returns the
+/// results in the order of `scenarios`. Each result is what
+/// [`solve_with_stats`] returns for that solve, whatever the threads did.
+pub fn solve_many(
+    problem: &Problem,
+    scenarios: &[Option<&str>],
+    opts: &SolveOptions,
+) -> Vec<Result<(Solution, SolveStats)>> {
+    solve_many_tuned(problem, scenarios, opts, Tuning::default())
+}
+
+/// [`solve_many`] with explicit [`Tuning`]; without [`Tuning::parallel`],
+/// the solves run one after the other on the calling thread.
+pub fn solve_many_tuned(
+    problem: &Problem,
+    scenarios: &[Option<&str>],
+    opts: &SolveOptions,
+    tuning: Tuning,
+) -> Vec<Result<(Solution, SolveStats)>> {
+    let one = |&scenario: &Option<&str>| solve_tuned(problem, scenario, opts, tuning);
+    if tuning.parallel {
+        scenarios.par_iter().map(one).collect()
+    } else {
+        scenarios.iter().map(one).collect()
+    }
 }
 
 /// Solves `p` as one LP: the lexicographic driver over one session.
