@@ -67,7 +67,7 @@ pub struct SolveArgs {
     /// Solve this scenario (repeatable; the base problem is solved when none is given).
     #[arg(long = "scenario", value_name = "NAME")]
     pub scenarios: Vec<String>,
-    /// Solve the base problem and then every scenario, in file order.
+    /// Solve the base problem and every scenario (in parallel), reported in file order.
     #[arg(long, conflicts_with = "scenarios")]
     pub all_scenarios: bool,
     /// Output format.
@@ -209,22 +209,26 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         eprintln!("note: {note}");
     }
     let spinner = crate::term::Spinner::start();
+    // The solves run in parallel; the stage messages name their scenario.
+    let progress = |stage: &str| spinner.set_message(stage);
+    let opts = SolveOptions {
+        solver: args.solver,
+        progress: Some(&progress),
+    };
+    let scenarios: Vec<Option<&str>> = names.iter().map(Option::as_deref).collect();
+    let results = crate::solve::solve_many(&problem, &scenarios, &opts);
+    // Timings and the first error, in the order of the solves.
     let mut solutions: Vec<Solution> = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let count = match names.len() {
-            1 => String::new(),
-            n => format!("[{}/{n}] ", i + 1),
-        };
-        let progress = |stage: &str| spinner.set_message(&format!("{count}{stage}"));
-        let opts = SolveOptions {
-            solver: args.solver,
-            progress: Some(&progress),
-        };
-        let (solution, stats) = crate::solve::solve_with_stats(&problem, name.as_deref(), &opts)?;
+    for (name, result) in names.iter().zip(results) {
+        let (solution, stats) = result?;
         if args.timings {
             spinner.suspend(|| {
+                let parts = match stats.parts {
+                    0 | 1 => String::new(),
+                    n => format!(" in {n} independent parts"),
+                };
                 eprintln!(
-                    "{}{}: LP {} columns × {} rows, built in {:.3}s",
+                    "{}{}: LP {} columns × {} rows{parts}, built in {:.3}s",
                     problem.name,
                     name.as_ref().map(|n| format!(" / {n}")).unwrap_or_default(),
                     stats.columns,

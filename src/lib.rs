@@ -14,6 +14,7 @@
 //! | size estimate and guard (`--max-size`) | [`size::Estimate`] | [`size`] |
 //! | linear program | [`model::Model`] | [`model`] |
 //! | LP solver | [`backend::Backend`] | [`backend`] |
+//! | independent parts | [`components::Component`] | [`components`] |
 //! | lexicographic solve | [`SolveOptions`] | [`mod@solve`] |
 //! | plan and results | [`Solution`] | [`solution`], checked by [`verify`] |
 //! | output | table, JSON, CSV | [`report`] |
@@ -57,6 +58,7 @@
 pub mod backend;
 pub mod check;
 pub mod cli;
+pub mod components;
 pub mod diagnostic;
 pub mod error;
 pub mod generate;

@@ -42,6 +42,18 @@
 //! place (bounds moved, nothing deleted), so a warm-starting backend starts
 //! from the previous basis.
 //!
+//! ## Components
+//!
+//! Items that share no lane capacity, and allies with no lane between them,
+//! form independent parts ([`crate::components`]); the lexicographic and
+//! leximin optimum of the whole is the parts' optima side by side. With
+//! [`Tuning::split_components`] (the default), a problem of several parts
+//! with demand is solved as one LP per part, on rayon's thread pool, and the
+//! parts' plans are merged in a fixed order (by part, then by lane, period
+//! and item) before the whole plan is verified; a problem of one part goes
+//! straight to the single-LP path. Statistics and `lp_solves` sum over the
+//! parts.
+//!
 //! ## Speed
 //!
 //! The LP is built once per problem or scenario; every stage changes it in
@@ -65,7 +77,10 @@
 
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use crate::backend::{LpFailure, LpOutcome, Method, Sense, Session, SolverKind};
+use crate::components::{Component, split};
 use crate::error::{Error, Result};
 use crate::model::{Model, build};
 use crate::problem::{Fairness, Problem};
@@ -78,6 +93,9 @@ pub struct SolveOptions<'a> {
     /// Which LP backend.
     pub solver: SolverKind,
     /// Called with a short description before each lexicographic stage.
+    /// Solves run in parallel (independent parts, [`solve_many`]) call it
+    /// from several threads; the description names the problem, the
+    /// scenario and, for a part, which one.
     pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
 }
 
@@ -119,11 +137,21 @@ pub struct Tuning {
     /// Use row duals to certify blocked pairs when the backend has them
     /// (otherwise always the primal check).
     pub use_duals: bool,
+    /// Solve independent parts ([`crate::components`]) as LPs of their
+    /// own (otherwise always one LP for the whole problem).
+    pub split_components: bool,
+    /// Solve the parts on rayon's thread pool (otherwise one after the
+    /// other on the calling thread).
+    pub parallel: bool,
 }
 
 impl Default for Tuning {
     fn default() -> Tuning {
-        Tuning { use_duals: true }
+        Tuning {
+            use_duals: true,
+            split_components: true,
+            parallel: true,
+        }
     }
 }
 
@@ -138,23 +166,47 @@ pub struct StageStat {
     pub seconds: f64,
 }
 
-/// Solve statistics (not part of the deterministic report).
+/// Solve statistics (not part of the deterministic report). When the
+/// problem was solved in independent parts, every number is summed over the
+/// parts (so with parallel parts the seconds are CPU time, and may exceed
+/// the wall time).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SolveStats {
-    /// Columns and rows of the base LP.
+    /// Columns of the base LP.
     pub columns: usize,
     /// Rows of the base LP.
     pub rows: usize,
     /// Seconds to build the LP.
     pub build_seconds: f64,
-    /// Per stage.
+    /// Per stage, in solving order; a stage of several parts sums their
+    /// LPs and seconds.
     pub stages: Vec<StageStat>,
+    /// Independent parts solved as LPs of their own (1 for one LP).
+    pub parts: usize,
 }
 
 impl SolveStats {
     /// LPs solved in all.
     pub fn lp_solves(&self) -> usize {
         self.stages.iter().map(|s| s.lps).sum()
+    }
+
+    /// Adds the statistics of another part: sizes, times and part counts
+    /// summed, stages merged by name.
+    fn add(&mut self, other: SolveStats) {
+        self.columns += other.columns;
+        self.rows += other.rows;
+        self.build_seconds += other.build_seconds;
+        self.parts += other.parts;
+        for stage in other.stages {
+            match self.stages.iter_mut().find(|s| s.name == stage.name) {
+                Some(s) => {
+                    s.lps += stage.lps;
+                    s.seconds += stage.seconds;
+                }
+                None => self.stages.push(stage),
+            }
+        }
     }
 }
 
@@ -240,6 +292,57 @@ pub fn solve_tuned(
         Some(s) => format!("{} / {s}", problem.name),
         None => problem.name.clone(),
     };
+    let parts = if tuning.split_components {
+        split(p)
+    } else {
+        Vec::new()
+    };
+    let (plan, stats) = if parts.len() <= 1 {
+        solve_part(p, label, opts, tuning)?
+    } else {
+        solve_parts(p, &parts, &label, opts, tuning)?
+    };
+    let verification = verify(p, &plan);
+    let lp_solves = stats.lp_solves();
+    let solution = Solution::from_plan(p, scenario, &plan, verification, lp_solves);
+    Ok((solution, stats))
+}
+
+/// Solves several of `problem`'s solves — `None` for the base problem,
+/// `Some(name)` for a scenario — on rayon's thread pool, and returns the
+/// results in the order of `scenarios`. Each result is what
+/// [`solve_with_stats`] returns for that solve, whatever the threads did.
+pub fn solve_many(
+    problem: &Problem,
+    scenarios: &[Option<&str>],
+    opts: &SolveOptions,
+) -> Vec<Result<(Solution, SolveStats)>> {
+    solve_many_tuned(problem, scenarios, opts, Tuning::default())
+}
+
+/// [`solve_many`] with explicit [`Tuning`]; without [`Tuning::parallel`],
+/// the solves run one after the other on the calling thread.
+pub fn solve_many_tuned(
+    problem: &Problem,
+    scenarios: &[Option<&str>],
+    opts: &SolveOptions,
+    tuning: Tuning,
+) -> Vec<Result<(Solution, SolveStats)>> {
+    let one = |&scenario: &Option<&str>| solve_tuned(problem, scenario, opts, tuning);
+    if tuning.parallel {
+        scenarios.par_iter().map(one).collect()
+    } else {
+        scenarios.iter().map(one).collect()
+    }
+}
+
+/// Solves `p` as one LP: the lexicographic driver over one session.
+fn solve_part(
+    p: &Problem,
+    label: String,
+    opts: &SolveOptions,
+    tuning: Tuning,
+) -> Result<(Plan, SolveStats)> {
     let started = Instant::now();
     let model = build(p);
     let mut stats = SolveStats {
@@ -247,6 +350,7 @@ pub fn solve_tuned(
         rows: model.lp.rows.len(),
         build_seconds: started.elapsed().as_secs_f64(),
         stages: Vec::new(),
+        parts: 1,
     };
     let backend = opts.solver.backend();
     let mut driver = Driver {
@@ -261,10 +365,74 @@ pub fn solve_tuned(
     };
     let outcome = lexicographic(&mut driver, p, &model)?;
     let plan = plan_from(p, &model, &outcome.values);
-    let verification = verify(p, &plan);
-    let lp_solves = stats.lp_solves();
-    let solution = Solution::from_plan(p, scenario, &plan, verification, lp_solves);
-    Ok((solution, stats))
+    Ok((plan, stats))
+}
+
+/// Solves each of `parts` (at least two) of `p` on its own, in parallel
+/// with [`Tuning::parallel`], and merges the plans into one plan for `p`.
+/// Quantities outside every part (no demand there) stay 0. The first error
+/// in part order is returned, so the outcome does not depend on threads.
+fn solve_parts(
+    p: &Problem,
+    parts: &[Component],
+    label: &str,
+    opts: &SolveOptions,
+    tuning: Tuning,
+) -> Result<(Plan, SolveStats)> {
+    let n = parts.len();
+    let one = |(i, part): (usize, &Component)| {
+        let sub = part.problem(p);
+        solve_part(&sub, format!("{label} (part {}/{n})", i + 1), opts, tuning)
+    };
+    let results: Vec<Result<(Plan, SolveStats)>> = if tuning.parallel {
+        parts.par_iter().enumerate().map(one).collect()
+    } else {
+        parts.iter().enumerate().map(one).collect()
+    };
+    let zeros = |len: usize| vec![vec![0.0; p.periods]; len];
+    let mut plan = Plan {
+        ship: Vec::new(),
+        make: zeros(p.supply.len()),
+        surge: zeros(p.supply.len()),
+        served: zeros(p.demand.len()),
+        draw: zeros(p.supply.len()),
+    };
+    let mut stats = SolveStats::default();
+    for (part, result) in parts.iter().zip(results) {
+        let (sub, sub_stats) = result?;
+        let supply = part.supply.iter().zip(sub.make.into_iter().zip(sub.surge));
+        for ((&i, (make, surge)), draw) in supply.zip(sub.draw) {
+            plan.make[i] = make;
+            plan.surge[i] = surge;
+            plan.draw[i] = draw;
+        }
+        for (&i, served) in part.demand.iter().zip(sub.served) {
+            plan.served[i] = served;
+        }
+        plan.ship.extend(
+            sub.ship
+                .into_iter()
+                .map(|(l, k, t, q)| (part.lanes[l].lane, k, t, q)),
+        );
+        stats.add(sub_stats);
+    }
+    // Stages in the order one LP would meet them: tier by tier, then cost.
+    let rank = |name: &str| {
+        let tier = p.tiers.iter().enumerate().find_map(|(g, t)| {
+            if name == format!("{t}: shortage") {
+                Some(2 * g)
+            } else if name == format!("{t}: fairness") {
+                Some(2 * g + 1)
+            } else {
+                None
+            }
+        });
+        tier.unwrap_or(2 * p.tiers.len())
+    };
+    stats.stages.sort_by_key(|s| rank(&s.name));
+    // The order of the single LP's dispatch columns.
+    plan.ship.sort_by_key(|&(l, k, t, _)| (l, t, k));
+    Ok((plan, stats))
 }
 
 /// An earlier optimum held from now on: `Σ coefs ≥ value − slack`, or a

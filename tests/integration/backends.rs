@@ -94,8 +94,22 @@ fn dual_certificates_match_primal_checks() {
         .filter(|k| k.backend().has_duals());
     for solver in with_duals {
         for p in problems() {
-            let with = solve(&p, solver, Tuning { use_duals: true });
-            let without = solve(&p, solver, Tuning { use_duals: false });
+            let with = solve(
+                &p,
+                solver,
+                Tuning {
+                    use_duals: true,
+                    ..Tuning::default()
+                },
+            );
+            let without = solve(
+                &p,
+                solver,
+                Tuning {
+                    use_duals: false,
+                    ..Tuning::default()
+                },
+            );
             assert_same(&format!("{} {}", solver.name(), p.name), &with, &without);
         }
     }

@@ -320,6 +320,104 @@ fn identical_input_gives_identical_bytes() {
     );
 }
 
+/// Medical supplies between Korea and Australia, which share no lane with
+/// SMALL's chips: SMALL with this appended solves as two independent parts.
+const MEDS: &str = r#"
+[[items]]
+id = "meds"
+value = 3
+[[allies]]
+id = "KR"
+[[allies]]
+id = "AU"
+[[supply]]
+ally = "KR"
+item = "meds"
+stock = 30
+[[demand]]
+ally = "AU"
+item = "meds"
+tier = "critical"
+quantity = [20, 25]
+[[lanes]]
+from = "KR"
+to = "AU"
+cost = 1
+[[scenarios]]
+name = "meds-strike"
+changes = [{ target = "lanes", from = "KR", to = "AU", factor = 0.5 }]
+"#;
+
+/// The solves of `--all-scenarios` (and of several `--scenario`s) run in
+/// parallel, independent parts too, yet stdout is byte for byte what
+/// solving one after the other prints, and `--timings` lists the solves in
+/// order.
+#[test]
+fn parallel_solves_print_what_sequential_solves_print() {
+    use allot::report::{CsvTable, csv, json, table};
+    use allot::solve::{Tuning, solve_many_tuned};
+    let text = format!("{SMALL}{MEDS}");
+    let problem = allot::load_str(&text, "parts.toml").unwrap();
+    let sequential = Tuning {
+        parallel: false,
+        ..Tuning::default()
+    };
+    let runs: [(&[&str], Vec<Option<&str>>); 2] = [
+        (
+            &["--all-scenarios"],
+            vec![
+                None,
+                Some("fab-fire"),
+                Some("air-bridge"),
+                Some("meds-strike"),
+            ],
+        ),
+        (
+            &["--scenario", "meds-strike", "--scenario", "fab-fire"],
+            vec![Some("meds-strike"), Some("fab-fire")],
+        ),
+    ];
+    for (flags, scenarios) in runs {
+        let solutions: Vec<allot::Solution> = solve_many_tuned(
+            &problem,
+            &scenarios,
+            &allot::SolveOptions::default(),
+            sequential,
+        )
+        .into_iter()
+        .map(|r| r.unwrap().0)
+        .collect();
+        let formats: [(&str, String); 3] = [
+            ("table", table(&solutions)),
+            ("json", json(&solutions)),
+            ("csv", csv(&solutions, CsvTable::Shipments)),
+        ];
+        for (format, want) in formats {
+            let out = Test::new()
+                .file("parts.toml", &text)
+                .args(["solve", "parts.toml", "--format", format, "--timings"])
+                .args(flags)
+                .stdout(&want)
+                .run();
+            let solved: Vec<&str> = out
+                .stderr
+                .lines()
+                .filter_map(|l| l.split_once(": LP ").map(|(name, _)| name))
+                .collect();
+            let names: Vec<String> = scenarios
+                .iter()
+                .map(|s| s.map_or("small".into(), |s| format!("small / {s}")))
+                .collect();
+            assert_eq!(solved, names, "{}", out.stderr);
+            assert!(
+                out.stderr.contains("in 2 independent parts"),
+                "{}",
+                out.stderr
+            );
+        }
+    }
+}
+
 #[test]
 fn output_file_equals_stdout_and_leaves_no_temporary_file() {
     for format in ["table", "json", "csv"] {

@@ -541,3 +541,107 @@ fn dantzig_trnsport() {
         153.675,
     );
 }
+
+const TWO_TIERS: &str = "tiers = [\"critical\", \"essential\"]\n";
+
+/// Chips between the US and Japan.
+const CHIPS_PART: &str = r#"
+[[items]]
+id = "chips"
+[[allies]]
+id = "US"
+[[allies]]
+id = "JP"
+[[supply]]
+ally = "US"
+item = "chips"
+stock = 50
+[[demand]]
+ally = "US"
+item = "chips"
+tier = "critical"
+quantity = 30
+[[demand]]
+ally = "JP"
+item = "chips"
+tier = "critical"
+quantity = 40
+[[lanes]]
+from = "US"
+to = "JP"
+cost = 2
+"#;
+
+/// Medical supplies between Korea and Australia: no lane to the US or Japan.
+const MEDS_PART: &str = r#"
+[[items]]
+id = "meds"
+value = 3
+[[allies]]
+id = "KR"
+[[allies]]
+id = "AU"
+[[supply]]
+ally = "KR"
+item = "meds"
+stock = 30
+[[demand]]
+ally = "AU"
+item = "meds"
+tier = "critical"
+quantity = 20
+[[demand]]
+ally = "AU"
+item = "meds"
+tier = "essential"
+quantity = 20
+[[lanes]]
+from = "KR"
+to = "AU"
+cost = 1
+"#;
+
+/// Two independent parts in one file, solved apart and merged.
+/// Chips: 50 in the US for 30 + 40 demanded: shortage 20 (value 1);
+/// leximin gives both 50/70 = 5/7, so the US keeps 150/7 and ships 200/7
+/// to Japan at 2: cost 400/7.
+/// Meds (value 3): 30 in Korea; the critical 20 reach Australia in full,
+/// the essential 20 get the other 10: weighted shortage 3·10 = 30, fill
+/// 1/2; cost 30·1 = 30.
+/// Together: critical 20, essential 30, cost 400/7 + 30 = 610/7 — the sum of
+/// the parts solved as files of their own.
+#[test]
+fn independent_parts_solve_as_separate_files() {
+    let both = format!("{TWO_TIERS}{CHIPS_PART}{MEDS_PART}");
+    let f = 5.0 / 7.0;
+    expect(
+        &both,
+        None,
+        &[20.0, 30.0],
+        &[
+            ("US", "chips", "critical", f),
+            ("JP", "chips", "critical", f),
+            ("AU", "meds", "critical", 1.0),
+            ("AU", "meds", "essential", 0.5),
+        ],
+        610.0 / 7.0,
+    );
+    let chips = &solve_all(&format!("{TWO_TIERS}{CHIPS_PART}"), None)[0];
+    let meds = &solve_all(&format!("{TWO_TIERS}{MEDS_PART}"), None)[0];
+    let whole = &solve_all(&both, None)[0];
+    for g in 0..2 {
+        let parts = chips.tiers[g].weighted_shortage + meds.tiers[g].weighted_shortage;
+        assert!(close(whole.tiers[g].weighted_shortage, parts), "tier {g}");
+    }
+    assert!(close(whole.cost.total, chips.cost.total + meds.cost.total));
+    for fill in chips.fill.iter().chain(&meds.fill) {
+        let got = whole.fill_rate(&fill.ally, &fill.item, &fill.tier).unwrap();
+        assert!(close(got, fill.fill_rate), "{fill:?}");
+    }
+    // Solved as two LP sessions, whose LPs add up.
+    let problem = allot::load_str(&both, "both.toml").unwrap();
+    let (_, stats) =
+        allot::solve::solve_with_stats(&problem, None, &SolveOptions::default()).unwrap();
+    assert_eq!(stats.parts, 2);
+    assert_eq!(whole.lp_solves, chips.lp_solves + meds.lp_solves);
+}

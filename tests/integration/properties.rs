@@ -6,6 +6,7 @@
 
 use allot::backend::{Sense, SolverKind};
 use allot::problem::Problem;
+use allot::solve::Tuning;
 use allot::{Solution, SolveOptions};
 use proptest::prelude::*;
 
@@ -26,13 +27,16 @@ impl Rng {
 }
 
 /// Options for the generated file: `scale` multiplies every quantity,
-/// `costs` keeps or drops every cost, `reverse_allies` lists allies backwards.
+/// `costs` keeps or drops every cost, `reverse_allies` lists allies backwards,
+/// `parts` makes every lane carry one item and leaves out the `"*"` lane, so
+/// that most problems fall into independent parts.
 #[derive(Clone, Copy)]
 struct Variant {
     scale: f64,
     costs: bool,
     reverse_allies: bool,
     identity_scenario: bool,
+    parts: bool,
 }
 
 const BASE: Variant = Variant {
@@ -40,6 +44,7 @@ const BASE: Variant = Variant {
     costs: true,
     reverse_allies: false,
     identity_scenario: false,
+    parts: false,
 };
 
 /// A random valid problem (TOML) with every feature: several tiers, item
@@ -131,7 +136,7 @@ fn generate(seed: u64, v: Variant) -> String {
             }
         }
     }
-    if r.chance(30) {
+    if r.chance(30) && !v.parts {
         t += &format!(
             "[[lanes]]\nfrom = \"*\"\nto = \"*\"\ncost = {}\ncapacity = {}\nlead_time = {}\n",
             cost(&mut r, 4),
@@ -155,7 +160,7 @@ fn generate(seed: u64, v: Variant) -> String {
         if r.chance(60) {
             t += &format!("capacity = {}\n", per_period(&mut r, 25));
         }
-        if r.chance(30) {
+        if r.chance(30) || v.parts {
             t += &format!(
                 "items = [\"{}\"]\n",
                 items[r.below(n_items as u64) as usize]
@@ -292,6 +297,59 @@ fn assert_leximin(p: &Problem, s: &Solution) {
     }
 }
 
+/// Solves with explicit tuning and checks the plan verified.
+fn solve_tuned(p: &Problem, tuning: Tuning) -> (Solution, allot::solve::SolveStats) {
+    let (s, stats) = allot::solve::solve_tuned(p, None, &SolveOptions::default(), tuning)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        s.verification.ok,
+        "verification failed: {:?}",
+        s.verification
+    );
+    (s, stats)
+}
+
+/// Solving independent parts apart, in parallel or one after the other,
+/// gives the optimum of the single LP.
+fn parts_agree_with_one_lp(p: &Problem) {
+    let parallel = Tuning::default();
+    let sequential = Tuning {
+        parallel: false,
+        ..parallel
+    };
+    let whole = Tuning {
+        split_components: false,
+        ..parallel
+    };
+    let (par, par_stats) = solve_tuned(p, parallel);
+    let (seq, seq_stats) = solve_tuned(p, sequential);
+    let (one, one_stats) = solve_tuned(p, whole);
+    assert_eq!(one_stats.parts, 1);
+    assert_eq!(par_stats.parts, seq_stats.parts);
+    same_optimum(&one, &par, Some(1.0), 1.0, "split, parallel");
+    same_optimum(&one, &seq, Some(1.0), 1.0, "split, sequential");
+    // The parts are solved alike on any thread: the same bytes.
+    assert_eq!(allot::report::json(&[par]), allot::report::json(&[seq]));
+}
+
+/// The `parts` variant does produce problems of several parts (so that
+/// the property below tests splitting), and so does the base generator at
+/// times.
+#[test]
+fn generated_problems_often_have_several_parts() {
+    let count = |v: Variant| {
+        (0..200u64)
+            .filter(|&seed| allot::components::split(&load(&generate(seed, v))).len() > 1)
+            .count()
+    };
+    let parts = count(Variant {
+        parts: true,
+        ..BASE
+    });
+    assert!(parts >= 80, "{parts} of 200 problems split");
+    assert!(count(BASE) >= 20);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -320,6 +378,14 @@ proptest! {
         let base = solve(&p, None);
         let same = solve(&p, Some("identity"));
         same_optimum(&base, &same, Some(1.0), 1.0, "identity scenario");
+    }
+
+    /// Independent parts solved apart (in parallel or not) give the single
+    /// LP's shortages, fill rates and cost.
+    #[test]
+    fn split_solves_agree_with_one_lp(seed in any::<u64>()) {
+        parts_agree_with_one_lp(&load(&generate(seed, Variant { parts: true, ..BASE })));
+        parts_agree_with_one_lp(&load(&generate(seed, BASE)));
     }
 
     /// Leximin holds: checked by re-solving for every pair below 1.
