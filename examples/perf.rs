@@ -4,6 +4,7 @@
 //! cargo run --release --features highs --example perf
 //! cargo run --release --features highs --example perf -- 10x3x6:2 30x6x12:6@7 --limit 60
 //! cargo run --release --example perf -- --toml 30x6x12:6 > gen-30x6x12.toml
+//! cargo run --release --features highs --example perf -- --child 60x12x26:8@1 highs --progress
 //! ```
 //!
 //! For every size (`NxKxT:D@SEED`, default the three benchmark sizes) and every
@@ -13,6 +14,8 @@
 //! of one cold HiGHS solve of the problem's tier-1 LP alone (the floor) and
 //! the ratio total / floor. Results of the backends are compared (largest
 //! relative difference of tier shortages, fill rates and cost).
+//! `--child SIZE SOLVER` runs one solve in this process and prints its JSON;
+//! with `--progress` it also prints each stage's start time on stderr.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -45,13 +48,18 @@ fn size_arg(z: &Size) -> String {
 }
 
 /// In the child: solve once and print the statistics and results as JSON.
-fn child(size: Size, solver: &str) {
+fn child(size: Size, solver: &str, show_progress: bool) {
     let solver = SolverKind::from_name(solver).expect("solver");
     let problem = size.problem();
     let started = Instant::now();
+    // With `--progress`, stage starts go to stderr as they happen, so a
+    // long run shows how far it got.
+    let progress = move |stage: &str| {
+        eprintln!("{:9.3}s  {stage}", started.elapsed().as_secs_f64());
+    };
     let opts = SolveOptions {
         solver,
-        ..SolveOptions::default()
+        progress: show_progress.then_some(&progress as &(dyn Fn(&str) + Sync)),
     };
     let (solution, stats) =
         allot::solve::solve_with_stats(&problem, None, &opts).expect("solve failed");
@@ -145,7 +153,8 @@ fn max_rel_diff(a: &Value, b: &Value) -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
-        child(parse_size(&args[1]).expect("size"), &args[2]);
+        let progress = args.get(3).map(String::as_str) == Some("--progress");
+        child(parse_size(&args[1]).expect("size"), &args[2], progress);
         return;
     }
     if args.first().map(String::as_str) == Some("--toml") {
