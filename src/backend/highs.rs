@@ -403,7 +403,7 @@ mod tests {
             0.5
         ));
         s.set_row_bounds(r, f64::NEG_INFINITY, f64::INFINITY);
-        for method in [Method::Primal, Method::Barrier, Method::Auto] {
+        for method in [Method::Primal, Method::Barrier, Method::Cold, Method::Auto] {
             s.set_method(method);
             let out = s.solve(Sense::Maximise, &[(z, 1.0)]).unwrap();
             assert!(close(out.objective, 10.0), "{method:?}: {out:?}");
