@@ -164,6 +164,10 @@ pub struct StageStat {
     pub lps: usize,
     /// Wall time in seconds.
     pub seconds: f64,
+    /// Position in the lexicographic order (tier `g`: `2g` shortage,
+    /// `2g + 1` fairness; the cost last), so that stages merged from
+    /// independent parts keep that order.
+    pub order: usize,
 }
 
 /// Solve statistics (not part of the deterministic report). When the
@@ -417,19 +421,7 @@ fn solve_parts(
         stats.add(sub_stats);
     }
     // Stages in the order one LP would meet them: tier by tier, then cost.
-    let rank = |name: &str| {
-        let tier = p.tiers.iter().enumerate().find_map(|(g, t)| {
-            if name == format!("{t}: shortage") {
-                Some(2 * g)
-            } else if name == format!("{t}: fairness") {
-                Some(2 * g + 1)
-            } else {
-                None
-            }
-        });
-        tier.unwrap_or(2 * p.tiers.len())
-    };
-    stats.stages.sort_by_key(|s| rank(&s.name));
+    stats.stages.sort_by_key(|s| s.order);
     // The order of the single LP's dispatch columns.
     plan.ship.sort_by_key(|&(l, k, t, _)| (l, t, k));
     Ok((plan, stats))
@@ -493,7 +485,7 @@ impl Driver<'_> {
         self.session.set_method(method);
     }
 
-    fn stage(&mut self, name: String) {
+    fn stage(&mut self, name: String, order: usize) {
         if let Some(progress) = self.progress {
             progress(&format!("{}: {name}", self.label));
         }
@@ -501,6 +493,7 @@ impl Driver<'_> {
             name,
             lps: 0,
             seconds: 0.0,
+            order,
         });
     }
 
@@ -575,7 +568,7 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
         if served.is_empty() {
             continue;
         }
-        d.stage(format!("{tier}: shortage"));
+        d.stage(format!("{tier}: shortage"), 2 * g);
         d.new_objective_method();
         let out = d.solve(Sense::Maximise, served)?;
         let best = out.objective;
@@ -584,13 +577,13 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
         let everything = best >= m.tier_weighted_demand[g] - slack;
         last = Some(out);
         if p.fairness == Fairness::Leximin && !everything {
-            d.stage(format!("{tier}: fairness"));
+            d.stage(format!("{tier}: fairness"), 2 * g + 1);
             if let Some(out) = leximin(d, p, m, g)? {
                 last = Some(out);
             }
         }
     }
-    d.stage("cost".into());
+    d.stage("cost".into(), 2 * p.tiers.len());
     d.new_objective_method();
     if !m.cost.is_empty() || last.is_none() {
         last = Some(d.solve(Sense::Minimise, &m.cost)?);
