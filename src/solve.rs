@@ -62,18 +62,35 @@
 //! shortage stage's, or the last round's with pairs fixed at the level they
 //! have and `z` freed), so primal simplex reaches the next level in tens to
 //! hundreds of pivots (dual simplex needs thousands on these degenerate
-//! LPs). A new objective (a tier's shortage, the cost) is solved from
-//! scratch with presolve while no fill rates are fixed; once some are, the
-//! LP is so degenerate that simplex stalls (tens of thousands of pivots),
-//! so those solves use interior point with crossover.
+//! LPs).
 //!
-//! Measured where the time goes (`examples/perf.rs`, HiGHS): what remains
-//! expensive is intrinsic to the lexicographic order, not to how holds are
-//! written. Maximising a lower tier over the plans that keep a higher
-//! tier's optimum is a hard LP however that face is described — a hold
-//! row, per-pair equalities, or fixing every column with a non-zero
-//! reduced cost (all tried: the 30×6×12 routine-shortage LP needs 3–6 s
-//! each way, against 0.3 s without the essential tier's optimum held).
+//! ## Frozen tiers
+//!
+//! Once a tier's fill rates are settled (its leximin is done, or the whole
+//! tier is served), the tier is *frozen*: each served column is fixed at the
+//! latest schedule that serves the pair's total — demand filled from the
+//! last period backwards — and the tier's hold rows are dropped. That is
+//! exact for every later stage: in any plan that keeps the tier's fill
+//! rates, serving a pair's units later keeps every other column feasible
+//! (unserved units stay in free stock, which carries forward; reserve draws
+//! move later with them), and the latest schedule is reachable from every
+//! schedule of the same total that way. So the next tier's shortage and
+//! the cost are optimised over plain bounds, which presolve removes, rather
+//! than over hold rows, which make the LP highly degenerate: on the
+//! 30×6×12 benchmark the routine shortage went from 3.0 s (interior point,
+//! held by rows) to 0.6 s (cold dual simplex, frozen), the cost from 1.9 s
+//! to 0.7 s, and on 60×12×26 the essential shortage from 72 s to 14 s.
+//! A new objective is solved from scratch with presolve while every held
+//! tier is frozen, and with interior point while a tier is held by a row
+//! (fairness `"none"` with a shortage: its pairs' totals are not settled,
+//! so it cannot be frozen).
+//!
+//! The frozen totals come from a vertex that is feasible only within the
+//! solver's tolerance, so a leximin tier gives up [`FREEZE_FILL_SLACK`]
+//! of each fill rate. If a later solve is still infeasible, the frozen
+//! columns' lower bounds are loosened like every hold, and the tier's
+//! shortage hold row comes back in force, so the slack cannot be spent on
+//! a larger shortage.
 
 use std::time::Instant;
 
@@ -121,6 +138,16 @@ const RISE: f64 = 1e-7;
 /// much tighter than that can make the next round infeasible; 1e-8 is far
 /// below SPEC §6's 1e-6 on fill rates.
 const FIX_SLACK: f64 = 1e-8;
+
+/// How much of a pair's fill rate a freeze gives up: the total it keeps
+/// comes from a vertex that holds only within the solver's tolerance, so
+/// the latest schedule for the full total can miss feasibility by about
+/// that much (measured: 3e-8 units on the 30×6×12 benchmark).
+const FREEZE_FILL_SLACK: f64 = 1e-12;
+
+/// Relative slack a frozen served column gets when holds are loosened
+/// (it starts fixed exactly).
+const FROZEN_SLACK: f64 = 1e-9;
 
 /// How far below a round's level the blocked-pair check holds the free pairs.
 const CHECK_SLACK: f64 = 1e-9;
@@ -359,7 +386,6 @@ fn solve_part(
     let backend = opts.solver.backend();
     let mut driver = Driver {
         session: backend.open(&model.lp),
-        pinned: false,
         duals: tuning.use_duals && backend.has_duals(),
         holds: Vec::new(),
         label,
@@ -441,13 +467,17 @@ struct Hold {
 enum HoldAt {
     Row(usize),
     ColLower(usize),
+    /// A frozen served column, fixed at `value` (see [`Driver::freeze`]);
+    /// loosening lowers its lower bound.
+    Fixed(usize),
+    /// A frozen tier's shortage hold: free while the tier's columns are
+    /// fixed, back in force when they are loosened, so that the slack they
+    /// get on numerical trouble cannot be spent on a larger shortage.
+    Dormant(usize),
 }
 
 struct Driver<'a> {
     session: Box<dyn Session>,
-    /// Some tier's fill rates are fixed: the LP is highly degenerate from
-    /// here on.
-    pinned: bool,
     /// Certify blocked pairs with row duals.
     duals: bool,
     holds: Vec<Hold>,
@@ -471,13 +501,19 @@ const MAX_LOOSENING: f64 = 1e3;
 
 impl Driver<'_> {
     /// Picks the method for a solve with a new objective: a cold start
-    /// with presolve until some fill rates are fixed, then interior point,
-    /// which does not stall on the degenerate vertices that fixed fill
-    /// rates create (measured on the 30×6×12 benchmark: routine shortage
+    /// with presolve while every earlier tier is frozen ([`Driver::freeze`])
+    /// — fixed columns, which presolve removes — and interior point while
+    /// some earlier tier is held by a row (fairness `"none"` with a
+    /// shortage), which makes the LP so degenerate that simplex stalls
+    /// (measured on the 30×6×12 benchmark held by rows: routine shortage
     /// 3.0 s with interior point, 5.4 s cold dual simplex, 16 s warm dual
-    /// simplex; on 60×12×26, 85 s against more than 150 s cold).
+    /// simplex; frozen instead, 0.6 s cold).
     fn new_objective_method(&mut self) {
-        let method = if self.pinned {
+        let pinned = self
+            .holds
+            .iter()
+            .any(|h| matches!(h.at, HoldAt::Row(_) | HoldAt::ColLower(_)));
+        let method = if pinned {
             Method::Barrier
         } else {
             Method::Cold
@@ -515,9 +551,14 @@ impl Driver<'_> {
                     for h in &self.holds {
                         let lo = h.value - h.slack * loosening;
                         match h.at {
-                            HoldAt::Row(row) => self.session.set_row_bounds(row, lo, f64::INFINITY),
+                            HoldAt::Row(row) | HoldAt::Dormant(row) => {
+                                self.session.set_row_bounds(row, lo, f64::INFINITY)
+                            }
                             HoldAt::ColLower(col) => {
                                 self.session.set_col_bounds(col, lo.max(0.0), 1.0)
+                            }
+                            HoldAt::Fixed(col) => {
+                                self.session.set_col_bounds(col, lo.max(0.0), h.value)
                             }
                         }
                     }
@@ -559,6 +600,67 @@ impl Driver<'_> {
             slack,
         });
     }
+
+    /// Freezes tier `g` once every pair's fill rate is settled (its
+    /// leximin levels are fixed, or the whole tier is served): each of the
+    /// tier's served columns is fixed at the *latest* schedule that serves
+    /// the pair's current total (demand filled from the last period
+    /// backwards), and the tier's holds from `holds_from` on are dropped.
+    ///
+    /// This is exact for every later stage. Take any plan that keeps the
+    /// tier's fill rates. Serving a pair's units later (and no more than
+    /// its total) keeps it feasible with every other column unchanged:
+    /// units not yet served stay in free stock, which carries forward, and
+    /// reserve draws move later with them (greedy draws keep
+    /// `w ≤ Σ_g u` and the free stock at least as large in every period).
+    /// The latest schedule is reachable from any schedule of the same total
+    /// that way, so later tiers and the cost have the same optimum over
+    /// frozen plans as over all plans that keep the fill rates. Frozen
+    /// columns are plain bounds, where the holds they replace were rows
+    /// that make the LP highly degenerate.
+    fn freeze(
+        &mut self,
+        p: &Problem,
+        m: &Model,
+        g: usize,
+        values: &[f64],
+        holds_from: usize,
+        fill_slack: f64,
+    ) {
+        for (i, dem) in p.demand.iter().enumerate() {
+            if dem.tier != g {
+                continue;
+            }
+            let cols = &m.serve[i];
+            let total: f64 = dem.quantity.iter().sum();
+            let mut left: f64 = cols.iter().flatten().map(|&c| values[c].max(0.0)).sum();
+            left = (left - fill_slack * total).max(0.0);
+            for (t, col) in cols.iter().enumerate().rev() {
+                let Some(col) = *col else { continue };
+                let q = left.min(dem.quantity[t]).max(0.0);
+                left -= q;
+                self.session.set_col_bounds(col, q, q);
+                self.holds.push(Hold {
+                    at: HoldAt::Fixed(col),
+                    value: q,
+                    slack: FROZEN_SLACK * q.max(1.0),
+                });
+            }
+        }
+        for h in &mut self.holds[holds_from..] {
+            match h.at {
+                HoldAt::Row(row) => {
+                    self.session
+                        .set_row_bounds(row, f64::NEG_INFINITY, f64::INFINITY);
+                    h.at = HoldAt::Dormant(row);
+                }
+                HoldAt::ColLower(col) => self.session.set_col_bounds(col, 0.0, 1.0),
+                HoldAt::Fixed(_) | HoldAt::Dormant(_) => {}
+            }
+        }
+        // The pairs' fill-rate holds are implied by the fixed columns.
+        self.holds.retain(|h| !matches!(h.at, HoldAt::ColLower(_)));
+    }
 }
 
 fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
@@ -573,14 +675,27 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
         let out = d.solve(Sense::Maximise, served)?;
         let best = out.objective;
         let slack = shortage_slack(best, m.tier_weighted_demand[g]);
+        let holds_before = d.holds.len();
         d.hold_at_least(served, best, slack, &format!("hold_shortage[{tier}]"));
         let everything = best >= m.tier_weighted_demand[g] - slack;
         last = Some(out);
+        let mut settled = everything;
         if p.fairness == Fairness::Leximin && !everything {
             d.stage(format!("{tier}: fairness"), 2 * g + 1);
             if let Some(out) = leximin(d, p, m, g)? {
                 last = Some(out);
             }
+            settled = true;
+        }
+        if settled && let Some(out) = &last {
+            d.freeze(
+                p,
+                m,
+                g,
+                &out.values,
+                holds_before,
+                if everything { 0.0 } else { FREEZE_FILL_SLACK },
+            );
         }
     }
     d.stage("cost".into(), 2 * p.tiers.len());
@@ -720,7 +835,6 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
         last = check_out.or(Some(round));
     }
     d.session.set_col_bounds(z, 0.0, 0.0);
-    d.pinned = true;
     Ok(last)
 }
 
