@@ -170,6 +170,9 @@ pub struct Tuning {
     /// Solve the parts on rayon's thread pool (otherwise one after the
     /// other on the calling thread).
     pub parallel: bool,
+    /// Freeze each settled tier at its latest schedule (see "Frozen
+    /// tiers" above; otherwise its optimum is held by rows to the end).
+    pub freeze: bool,
 }
 
 impl Default for Tuning {
@@ -178,6 +181,7 @@ impl Default for Tuning {
             use_duals: true,
             split_components: true,
             parallel: true,
+            freeze: true,
         }
     }
 }
@@ -387,6 +391,7 @@ fn solve_part(
     let mut driver = Driver {
         session: backend.open(&model.lp),
         duals: tuning.use_duals && backend.has_duals(),
+        freeze: tuning.freeze,
         holds: Vec::new(),
         label,
         backend: opts.solver.name(),
@@ -480,6 +485,8 @@ struct Driver<'a> {
     session: Box<dyn Session>,
     /// Certify blocked pairs with row duals.
     duals: bool,
+    /// Freeze settled tiers ([`Tuning::freeze`]).
+    freeze: bool,
     holds: Vec<Hold>,
     label: String,
     backend: &'static str,
@@ -687,7 +694,10 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
             }
             settled = true;
         }
-        if settled && let Some(out) = &last {
+        if settled
+            && d.freeze
+            && let Some(out) = &last
+        {
             d.freeze(
                 p,
                 m,

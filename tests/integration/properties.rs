@@ -388,6 +388,16 @@ proptest! {
         parts_agree_with_one_lp(&load(&generate(seed, BASE)));
     }
 
+    /// Freezing settled tiers at their latest schedule gives the optimum
+    /// of holding them by rows: the same shortages, fill rates and cost.
+    #[test]
+    fn frozen_tiers_agree_with_held_tiers(seed in any::<u64>()) {
+        let p = load(&generate(seed, BASE));
+        let (frozen, _) = solve_tuned(&p, Tuning::default());
+        let (held, _) = solve_tuned(&p, Tuning { freeze: false, ..Tuning::default() });
+        same_optimum(&held, &frozen, Some(1.0), 1.0, "frozen vs held");
+    }
+
     /// Leximin holds: checked by re-solving for every pair below 1.
     #[test]
     fn fill_rates_are_leximin(seed in any::<u64>()) {
