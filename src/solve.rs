@@ -86,7 +86,7 @@
 //! so it cannot be frozen).
 //!
 //! The frozen totals come from a vertex that is feasible only within the
-//! solver's tolerance, so a leximin tier gives up [`FREEZE_FILL_SLACK`]
+//! solver's tolerance, so a leximin tier gives up `FREEZE_FILL_SLACK` (1e-12)
 //! of each fill rate. If a later solve is still infeasible, the frozen
 //! columns' lower bounds are loosened like every hold, and the tier's
 //! shortage hold row comes back in force, so the slack cannot be spent on
