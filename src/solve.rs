@@ -78,8 +78,8 @@
 //! the cost are optimised over plain bounds, which presolve removes, rather
 //! than over hold rows, which make the LP highly degenerate: on the
 //! 30×6×12 benchmark the routine shortage went from 3.0 s (interior point,
-//! held by rows) to 0.6 s (cold dual simplex, frozen), the cost from 1.9 s
-//! to 0.7 s, and on 60×12×26 the essential shortage from 72 s to 14 s.
+//! held by rows) to 0.68 s (cold dual simplex, frozen), the cost from 2.1 s
+//! to 0.8 s, and on 60×12×26 the essential shortage from 72 s to 13 s.
 //! A new objective is solved from scratch with presolve while every held
 //! tier is frozen, and with interior point while a tier is held by a row
 //! (fairness `"none"` with a shortage: its pairs' totals are not settled,
@@ -91,7 +91,7 @@
 //! columns' lower bounds are loosened like every hold, and the tier's
 //! shortage hold row comes back in force, so the slack cannot be spent on
 //! a larger shortage.
-
+//!
 //! ## Where the time goes now
 //!
 //! The leximin rounds. Each round relaxes rows (the blocked pairs' `y − z`
@@ -698,14 +698,14 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
         d.hold_at_least(served, best, slack, &format!("hold_shortage[{tier}]"));
         let everything = best >= m.tier_weighted_demand[g] - slack;
         last = Some(out);
-        let mut settled = everything;
         if p.fairness == Fairness::Leximin && !everything {
             d.stage(format!("{tier}: fairness"), 2 * g + 1);
             if let Some(out) = leximin(d, p, m, g)? {
                 last = Some(out);
             }
-            settled = true;
         }
+        // Settled: fully served, or every fill rate fixed by the leximin.
+        let settled = everything || p.fairness == Fairness::Leximin;
         if settled
             && d.freeze
             && let Some(out) = &last

@@ -87,28 +87,25 @@ fn generated_problems_exercise_leximin() {
 #[cfg(feature = "highs")]
 #[test]
 fn dual_certificates_match_primal_checks() {
-    let with_duals = SolverKind::available()
+    let with_duals: Vec<SolverKind> = SolverKind::available()
         .into_iter()
-        .filter(|k| k.backend().has_duals());
-    for solver in with_duals {
+        .filter(|k| k.backend().has_duals())
+        .collect();
+    let without = Tuning {
+        use_duals: false,
+        ..Tuning::default()
+    };
+    tunings_agree(&with_duals, Tuning::default(), without);
+}
+
+/// On each of `solvers` and every generated problem, tunings `a` and `b`
+/// give the same optimum.
+fn tunings_agree(solvers: &[SolverKind], a: Tuning, b: Tuning) {
+    for &solver in solvers {
         for p in problems() {
-            let with = solve(
-                &p,
-                solver,
-                Tuning {
-                    use_duals: true,
-                    ..Tuning::default()
-                },
-            );
-            let without = solve(
-                &p,
-                solver,
-                Tuning {
-                    use_duals: false,
-                    ..Tuning::default()
-                },
-            );
-            assert_same(&format!("{} {}", solver.name(), p.name), &with, &without);
+            let x = solve(&p, solver, a);
+            let y = solve(&p, solver, b);
+            assert_same(&format!("{} {}", solver.name(), p.name), &x, &y);
         }
     }
 }
@@ -137,18 +134,9 @@ fn backends_agree() {
 /// have several periods, so the schedules have room to differ).
 #[test]
 fn frozen_and_held_tiers_agree() {
-    for solver in SolverKind::available() {
-        for p in problems() {
-            let frozen = solve(&p, solver, Tuning::default());
-            let held = solve(
-                &p,
-                solver,
-                Tuning {
-                    freeze: false,
-                    ..Tuning::default()
-                },
-            );
-            assert_same(&format!("{} {}", solver.name(), p.name), &held, &frozen);
-        }
-    }
+    let held = Tuning {
+        freeze: false,
+        ..Tuning::default()
+    };
+    tunings_agree(&SolverKind::available(), held, Tuning::default());
 }
