@@ -482,18 +482,51 @@ impl HighsSession {
         }
     }
 
-    /// Adds session column `col` to the restricted copy.
-    fn bring_in(&mut self, col: usize) {
+    /// Adds session columns `cols` (not yet in it) to the restricted copy.
+    fn bring_in_all(&mut self, cols: &[usize]) {
         let Some(r) = self.restricted.as_mut() else {
             return;
         };
-        if r.slot[col].is_some() {
-            return;
+        let (mut start, mut index, mut value) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut lo, mut hi) = (Vec::new(), Vec::new());
+        for &j in cols {
+            start.push(int(index.len()));
+            for &(i, v) in &self.entries[j] {
+                index.push(int(i));
+                value.push(v);
+            }
+            lo.push(self.col_lo[j]);
+            hi.push(self.col_hi[j]);
+            r.slot[j] = Some(r.session_col.len());
+            r.session_col.push(j);
         }
-        r.inst
-            .add_col(0.0, self.col_lo[col], self.col_hi[col], &self.entries[col]);
-        r.slot[col] = Some(r.session_col.len());
-        r.session_col.push(col);
+        let cost = vec![0.0; cols.len()];
+        // SAFETY: cost, lo, hi and start have `cols.len()` entries, index
+        // and value the same number; every row index is a row of the copy.
+        unsafe {
+            sys::Highs_addCols(
+                r.inst.ptr(),
+                int(cols.len()),
+                cost.as_ptr(),
+                lo.as_ptr(),
+                hi.as_ptr(),
+                int(index.len()),
+                start.as_ptr(),
+                index.as_ptr(),
+                value.as_ptr(),
+            );
+        }
+    }
+
+    /// Adds session column `col` to the restricted copy, if not in it yet.
+    fn bring_in(&mut self, col: usize) {
+        if self
+            .restricted
+            .as_ref()
+            .is_some_and(|r| r.slot[col].is_none())
+        {
+            self.bring_in_all(&[col]);
+        }
     }
 
     /// Solves on the restricted copy, pricing left-out columns back in
@@ -518,21 +551,26 @@ impl HighsSession {
             let (kept_values, row_duals) = r.inst.solution(r.session_col.len(), self.rows);
             // A left-out column has cost 0, so its reduced cost is −aⱼᵀπ;
             // it improves a maximisation when positive, a minimisation
-            // when negative.
-            let improves = |j: usize| {
+            // when negative: `gain` is the improvement per unit.
+            let gain = |j: usize| {
                 let d: f64 = -self.entries[j]
                     .iter()
                     .map(|&(i, v)| v * row_duals[i])
                     .sum::<f64>();
                 match sense {
-                    Sense::Maximise => d > PRICE_TOLERANCE,
-                    Sense::Minimise => d < -PRICE_TOLERANCE,
+                    Sense::Maximise => d,
+                    Sense::Minimise => -d,
                 }
             };
-            let priced: Vec<usize> = (0..self.cols)
-                .filter(|&j| r.slot[j].is_none() && improves(j))
+            let left_out: Vec<(f64, usize)> = (0..self.cols)
+                .filter(|&j| r.slot[j].is_none())
+                .map(|j| (gain(j), j))
                 .collect();
-            if priced.is_empty() {
+            let improving = left_out
+                .iter()
+                .filter(|&&(g, _)| g > PRICE_TOLERANCE)
+                .count();
+            if improving == 0 {
                 let mut values = vec![0.0; self.cols];
                 for (k, &j) in r.session_col.iter().enumerate() {
                     values[j] = kept_values[k];
@@ -544,9 +582,12 @@ impl HighsSession {
                     row_duals: Some(row_duals),
                 });
             }
-            for j in priced {
-                self.bring_in(j);
-            }
+            let cols: Vec<usize> = left_out
+                .into_iter()
+                .filter(|&(g, _)| g > PRICE_TOLERANCE)
+                .map(|(_, j)| j)
+                .collect();
+            self.bring_in_all(&cols);
         }
         Err(LpFailure::Other("pricing did not settle".into()))
     }
