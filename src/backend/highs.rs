@@ -327,6 +327,10 @@ struct Restricted {
     session_col: Vec<usize>,
     /// Restricted columns with a non-zero cost.
     costed: Vec<usize>,
+    /// Left-out columns to bring in before the next solve (their bounds
+    /// no longer allow 0, or they are in the objective), so that many
+    /// bound changes in a row (freezing a tier) add them in one call.
+    pending: Vec<usize>,
 }
 
 impl HighsSession {
@@ -460,6 +464,7 @@ impl HighsSession {
             slot,
             session_col,
             costed: Vec::new(),
+            pending: Vec::new(),
         });
     }
 
@@ -518,14 +523,27 @@ impl HighsSession {
         }
     }
 
-    /// Adds session column `col` to the restricted copy, if not in it yet.
+    /// Marks session column `col` to be brought into the restricted copy
+    /// before the next solve, if it is not in it.
     fn bring_in(&mut self, col: usize) {
-        if self
-            .restricted
-            .as_ref()
-            .is_some_and(|r| r.slot[col].is_none())
+        if let Some(r) = self.restricted.as_mut()
+            && r.slot[col].is_none()
         {
-            self.bring_in_all(&[col]);
+            r.pending.push(col);
+        }
+    }
+
+    /// Brings the pending columns into the restricted copy.
+    fn bring_in_pending(&mut self) {
+        let Some(r) = self.restricted.as_mut() else {
+            return;
+        };
+        let mut cols = std::mem::take(&mut r.pending);
+        cols.sort_unstable();
+        cols.dedup();
+        cols.retain(|&j| r.slot[j].is_none());
+        if !cols.is_empty() {
+            self.bring_in_all(&cols);
         }
     }
 
@@ -539,6 +557,7 @@ impl HighsSession {
         for &(c, _) in objective {
             self.bring_in(c);
         }
+        self.bring_in_pending();
         let r = self.restricted.as_mut().expect("restricted copy");
         let mapped: Vec<(usize, f64)> = objective
             .iter()
