@@ -2,10 +2,12 @@
 //! `highs-sys`.
 //!
 //! One HiGHS instance holds the LP for the whole session. Columns and rows
-//! are added and bounds and objectives changed in place, so every solve
-//! after the first starts from the previous optimal basis (HiGHS warm
-//! start): a new objective re-optimises with primal simplex, tightened
-//! bounds with dual simplex. Row duals are returned with every solution.
+//! are added and bounds and objectives changed in place, so a solve can
+//! start from the previous optimal basis (HiGHS warm start), or from
+//! scratch ([`Method`] says which). Primal simplex solves after the first
+//! run on a second, restricted instance without the columns at zero, which
+//! are priced back in (see `HighsSession`). Row duals are returned with
+//! every solution.
 //!
 //! Tolerances are tighter than HiGHS's defaults (primal and dual
 //! feasibility 1e-9) so that results agree with the exact optimum within
@@ -459,6 +461,15 @@ impl HighsSession {
         }
         inst.set_method(Method::Primal);
         inst.set_string("presolve", "off");
+        // HiGHS's primal simplex perturbs bounds against degeneracy and,
+        // at the end of a run, removes the perturbation and cleans up. On
+        // the 60×12×26 benchmark's rounds that cost 2–4 s a run whatever
+        // the pivot count; without it the same runs take 0.04–0.5 s. (On
+        // the whole LP, the first round of a tier, it stays: there, without
+        // it, rounds end at vertices with fewer non-zero duals and the
+        // leximin needs more LPs: 48 instead of 29 for the 30×6×12
+        // benchmark's routine tier.)
+        inst.set_double("primal_simplex_bound_perturbation_multiplier", 0.0);
         self.restricted = Some(Restricted {
             inst,
             slot,

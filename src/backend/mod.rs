@@ -65,7 +65,9 @@ pub enum Method {
     /// Primal simplex, best when the previous optimal vertex stays feasible
     /// (every leximin round: the first one starts from a vertex with all
     /// fill rates ≥ 0 = z; primal simplex proved `z = 0` optimal in 0.1 s
-    /// where dual simplex took 4 s on the 30×6×12 benchmark).
+    /// where dual simplex took 4 s on the 30×6×12 benchmark). HiGHS runs
+    /// the solves after the first on a copy without the columns at zero,
+    /// pricing them back in (see the `highs` module).
     Primal,
     /// Interior point, then crossover to a vertex: best for a new objective
     /// on a highly degenerate LP (after fill rates have been fixed), where
