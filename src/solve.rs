@@ -102,9 +102,16 @@
 //! HiGHS backend runs every primal solve after the first of a tier on a
 //! restricted copy of the LP without the columns at zero and prices them
 //! back in (column generation, exact to HiGHS's own optimality tolerance;
-//! see `backend/highs.rs`): on 30×6×12 the 50 rounds went from 5.7 s to
-//! 2.1 s. Not the first round: from the shortage stage's vertex, pricing
-//! brought the columns back one degenerate pivot at a time (170 passes).
+//! see `backend/highs.rs`), and without HiGHS's bound perturbation there
+//! (its clean-up cost 2–4 s a run on 60×12×26). On 30×6×12 the fairness
+//! stages went from 6.5 s to 1.3 s; on 60×12×26 the essential tier's
+//! leximin (about 190 LPs) now takes 64 s. Not the first round: from the
+//! shortage stage's vertex, pricing brought the columns back one
+//! degenerate pivot at a time (170 passes).
+//!
+//! On 60×12×26 the routine shortage then takes 270 s of cold dual simplex
+//! (interior point was no faster), and the routine tier's rounds had not
+//! finished after 25 minutes.
 //!
 //! Tried and dropped (measured on the 30×6×12 benchmark's rounds): dual
 //! simplex on the explicit dual LP (as slow per pivot as primal simplex on
