@@ -635,10 +635,7 @@ impl Session for HighsSession {
     }
 
     fn add_col(&mut self, lo: f64, hi: f64, _name: &str) -> usize {
-        // SAFETY: the instance is live; the column has no matrix entries.
-        unsafe {
-            sys::Highs_addVar(self.full.ptr(), lo, hi);
-        }
+        self.full.add_col(0.0, lo, hi, &[]);
         self.col_lo.push(lo);
         self.col_hi.push(hi);
         self.entries.push(Vec::new());
@@ -676,16 +673,14 @@ impl Session for HighsSession {
         self.full.set_col_bounds(col, lo, hi);
         self.col_lo[col] = lo;
         self.col_hi[col] = hi;
-        let slot = self.restricted.as_ref().map(|r| r.slot[col]);
-        match slot {
-            Some(Some(k)) => {
-                if let Some(r) = self.restricted.as_ref() {
-                    r.inst.set_col_bounds(k, lo, hi);
-                }
+        let may_leave_out = self.may_leave_out(col);
+        if let Some(r) = self.restricted.as_mut() {
+            match r.slot[col] {
+                Some(k) => r.inst.set_col_bounds(k, lo, hi),
+                // Left out at 0, which the new bounds no longer allow.
+                None if !may_leave_out => r.pending.push(col),
+                None => {}
             }
-            // Left out at 0, which the new bounds no longer allow.
-            Some(None) if !self.may_leave_out(col) => self.bring_in(col),
-            _ => {}
         }
     }
 
