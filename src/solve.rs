@@ -29,6 +29,10 @@
 //! round fixes at least one pair, so the loop ends; in the common case it
 //! takes two or three LPs per distinct fill level.
 //!
+//! For a backend without duals these rounds and checks are written so
+//! that the LP changes between them only by fixing and releasing columns,
+//! which the embedded backend does in place (`leximin_by_checks`).
+//!
 //! With a backend that reports row duals, step 2 is replaced by a
 //! certificate from the round's own LP: if the dual `λ_i` of pair i's
 //! `y_i − z ≥ 0` row is non-zero, pair i is blocked. (With optimal duals,
@@ -278,8 +282,9 @@ impl SolveStats {
 /// Estimated LP columns ([`estimated_columns`]) above which the embedded
 /// backend is expected to need more than about a minute. Measured on
 /// generated problems (`examples/perf.rs`): 10×3×6 (1 590 columns) in
-/// 1.2 s, 15×3×8 (4 388; estimated 5 008) in 20 s, 20×4×8 (estimated
-/// 8 544) not within 60 s.
+/// 0.27 s, 15×3×8 (4 388; estimated 5 008) in 4.1 s, 20×4×8 (estimated
+/// 8 544) not within 3 minutes (its routine tier's leximin LPs take
+/// microlp minutes each, rebuilt or in place).
 pub const MICROLP_MINUTE_COLUMNS: usize = 6_000;
 
 /// A rough count of the LP columns of `p` (dispatch, production, served
@@ -764,6 +769,9 @@ fn fill_of(pair: &Pair, values: &[f64]) -> f64 {
 }
 
 fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<LpOutcome>> {
+    if !d.duals {
+        return leximin_by_checks(d, p, m, g);
+    }
     let tier = &p.tiers[g];
     let z = d.session.add_col(0.0, 1.0, &format!("min_fill[{tier}]"));
     let mut pairs = Vec::new();
@@ -876,6 +884,183 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
     }
     d.session.set_col_bounds(z, 0.0, 0.0);
     Ok(last)
+}
+
+/// One pair of [`leximin_by_checks`]: its fill-rate expression and its
+/// three switch columns.
+struct SwitchedPair {
+    fill: Vec<(usize, f64)>,
+    /// `y ≤ φ` (row `fill_def`); fixed at the pair's level once blocked.
+    y: usize,
+    /// Release of the pair's link `y − z + r ≥ 0`: fixed at 0 while the
+    /// pair is free, over `[0, 1]` (the link cannot bind) once blocked.
+    r: usize,
+    /// `w ≤ y` (row `check_def`), the pair's term of the checks'
+    /// objective `Σ w`: over `[0, 1]` for a candidate of a check, fixed at
+    /// 0 otherwise.
+    w: usize,
+}
+
+/// The exact leximin of tier `g` for a backend without duals: the same
+/// rounds and checks as [`leximin`]'s step 2 (see the module
+/// documentation), written so that the LP changes only by fixing and
+/// releasing switch columns ([`Session::add_switch_col`]) and every round
+/// has one objective (`max z`) and every check another (`max Σ w`). The
+/// embedded backend then re-solves each from the last model with that
+/// objective, in place, instead of from scratch: on the 10×3×6 benchmark
+/// a round or check took 30–50 ms rebuilt and mostly under 3 ms in place.
+///
+/// Per pair, `y ≤ φ` (row `fill_def`), the link `y − z + r ≥ 0` with its
+/// release `r` (fixed at 0 while the pair is free, over `[0, 1]` once it
+/// is blocked, when the link can no longer bind), and `w ≤ y` (row
+/// `check_def`). A round maximises `z` with every free pair's `w` over
+/// `[0, 1]` (a `w` only has to stay below its `y`, so it constrains
+/// nothing); a check fixes `z` a little below
+/// the level (`CHECK_SLACK`), fixes the `w` of free pairs that are not
+/// candidates at 0 and maximises `Σ w`, the sum of the candidates' fill
+/// rates. A blocked pair's `y` is fixed at the check level, then its `r`
+/// released: in that order every model on the way stays feasible.
+fn leximin_by_checks(
+    d: &mut Driver,
+    p: &Problem,
+    m: &Model,
+    g: usize,
+) -> Result<Option<LpOutcome>> {
+    let tier = &p.tiers[g];
+    let z = d
+        .session
+        .add_switch_col(0.0, 1.0, &format!("min_fill[{tier}]"));
+    let mut pairs = Vec::new();
+    for (i, dem) in p.demand.iter().enumerate() {
+        let total: f64 = dem.quantity.iter().sum();
+        if dem.tier != g || total <= 0.0 {
+            continue;
+        }
+        let key = format!("{},{},{tier}", p.allies[dem.ally].id, p.items[dem.item].id);
+        let fill: Vec<(usize, f64)> = m.serve[i]
+            .iter()
+            .flatten()
+            .map(|&c| (c, 1.0 / total))
+            .collect();
+        let y = d.session.add_switch_col(0.0, 1.0, &format!("fill[{key}]"));
+        let r = d
+            .session
+            .add_switch_col(0.0, 1.0, &format!("release[{key}]"));
+        let w = d.session.add_switch_col(0.0, 1.0, &format!("check[{key}]"));
+        let mut row = fill.clone();
+        row.push((y, -1.0));
+        d.session
+            .add_row(&row, 0.0, f64::INFINITY, &format!("fill_def[{key}]"));
+        d.session.add_row(
+            &[(y, 1.0), (z, -1.0), (r, 1.0)],
+            0.0,
+            f64::INFINITY,
+            &format!("fill_min[{key}]"),
+        );
+        d.session.add_row(
+            &[(y, 1.0), (w, -1.0)],
+            0.0,
+            f64::INFINITY,
+            &format!("check_def[{key}]"),
+        );
+        d.session.set_col_bounds(r, 0.0, 0.0);
+        pairs.push(SwitchedPair { fill, y, r, w });
+    }
+    if pairs.is_empty() {
+        return Ok(None);
+    }
+    let fill_of = |pair: &SwitchedPair, values: &[f64]| -> f64 {
+        pair.fill.iter().map(|&(c, v)| v * values[c]).sum()
+    };
+    let checks: Vec<(usize, f64)> = pairs.iter().map(|q| (q.w, 1.0)).collect();
+    let mut free: Vec<usize> = (0..pairs.len()).collect();
+    let mut last = None;
+    d.session.set_method(Method::Primal);
+    while !free.is_empty() {
+        // The order of bound changes is the order in which the embedded
+        // backend re-solves: the rounds' model sees `z` and every `w` back
+        // where it left them, so no change at all.
+        d.session.set_col_bounds(z, 0.0, 1.0);
+        for &i in &free {
+            d.session.set_col_bounds(pairs[i].w, 0.0, 1.0);
+        }
+        let round = d.solve(Sense::Maximise, &[(z, 1.0)])?;
+        let level = round.objective.clamp(0.0, 1.0);
+        if level >= 1.0 - RISE {
+            for &i in &free {
+                release(d, &pairs[i], level);
+            }
+            last = Some(round);
+            break;
+        }
+        let mut candidates: Vec<usize> = free
+            .iter()
+            .copied()
+            .filter(|&i| fill_of(&pairs[i], &round.values) <= level + RISE)
+            .collect();
+        let check_level = (level - CHECK_SLACK).max(0.0);
+        d.session.set_col_bounds(z, check_level, check_level);
+        let mut check_out = None;
+        while candidates.len() > 1 {
+            // `z` first (set above), then the `w` fixed at 0, then those
+            // released: the checks' model is raised to the new level before
+            // it maximises. A blocked pair's `w ≤ y` is a constant (its `y`
+            // is fixed), so its `w` is left as it is.
+            for &i in &free {
+                if !candidates.contains(&i) {
+                    d.session.set_col_bounds(pairs[i].w, 0.0, 0.0);
+                }
+            }
+            for &i in &candidates {
+                d.session.set_col_bounds(pairs[i].w, 0.0, 1.0);
+            }
+            let out = d.solve(Sense::Maximise, &checks)?;
+            let before = candidates.len();
+            candidates.retain(|&i| fill_of(&pairs[i], &out.values) <= level + RISE);
+            let done = candidates.len() == before;
+            check_out = Some(out);
+            if done {
+                break;
+            }
+        }
+        let mut blocked = candidates;
+        if blocked.is_empty()
+            && let Some(&i) = free.iter().min_by(|&&a, &&b| {
+                fill_of(&pairs[a], &round.values).total_cmp(&fill_of(&pairs[b], &round.values))
+            })
+        {
+            blocked.push(i);
+        }
+        for &i in &blocked {
+            release(d, &pairs[i], level);
+        }
+        free.retain(|i| !blocked.contains(i));
+        last = check_out.or(Some(round));
+    }
+    d.session.set_col_bounds(z, 0.0, 0.0);
+    d.session.retire_switch_col(z);
+    for pair in &pairs {
+        for col in [pair.y, pair.r, pair.w] {
+            d.session.retire_switch_col(col);
+        }
+    }
+    Ok(last)
+}
+
+/// Holds a blocked pair's fill rate at `level` (within [`CHECK_SLACK`],
+/// where the checks held it) by fixing its `y`, and then releases its link
+/// to `z`. In that order the embedded backend's models stay feasible on the
+/// way (the checks' model still holds the pair's `y ≥ z` at the check
+/// level) and the rounds' model does not first raise `z` past the pair.
+fn release(d: &mut Driver, pair: &SwitchedPair, level: f64) {
+    let value = (level - CHECK_SLACK).max(0.0);
+    d.session.set_col_bounds(pair.y, value, value);
+    d.session.set_col_bounds(pair.r, 0.0, 1.0);
+    d.holds.push(Hold {
+        at: HoldAt::Fixed(pair.y),
+        value,
+        slack: FIX_SLACK,
+    });
 }
 
 /// Holds a pair's fill rate at `level` (within [`FIX_SLACK`]) from now on.

@@ -83,6 +83,19 @@ pub trait Session {
     }
     /// Adds a column with bounds; returns its index.
     fn add_col(&mut self, lo: f64, hi: f64, name: &str) -> usize;
+    /// Adds a *switch* column: one whose bounds the driver moves, again and
+    /// again, between `lo..=hi` and single values inside that range. A
+    /// backend that re-solves by fixing and releasing columns (the embedded
+    /// one) keeps such a column a variable with this range; for others it
+    /// is a plain column.
+    fn add_switch_col(&mut self, lo: f64, hi: f64, name: &str) -> usize {
+        self.add_col(lo, hi, name)
+    }
+    /// Ends a switch column's switching: its bounds will not move again,
+    /// so a backend may treat it as a plain column from now on.
+    fn retire_switch_col(&mut self, col: usize) {
+        let _ = col;
+    }
     /// Adds a row `lo ≤ Σ coef·x ≤ hi`; returns its index.
     fn add_row(&mut self, coefs: &[(usize, f64)], lo: f64, hi: f64, name: &str) -> usize;
     /// Changes a column's bounds.
