@@ -23,8 +23,8 @@
 //! later; that is done only for an objective on switch columns (the
 //! leximin's rounds and checks, [`crate::solve`]). On the 10×3×6
 //! benchmark a round or check took 30–50 ms rebuilt and mostly under 3 ms
-//! in place, and the full solve went from 1.04 s to 0.27 s; on 15×3×8 from
-//! 13.6 s to 4.1 s.
+//! in place, and the full solve went from 1.04 s to 0.21 s; on 15×3×8 from
+//! 13.6 s to 3.4 s.
 
 use good_lp::{Expression, ProblemVariables, ResolutionError, SolverModel, Variable, variable};
 
@@ -45,8 +45,9 @@ impl Backend for Microlp {
     }
 }
 
-/// Solved models kept for warm re-solves: a leximin tier alternates
-/// between two objectives (its rounds and its checks).
+/// Solved models kept for warm re-solves. A leximin tier needs one (its
+/// rounds and checks share an objective); the second keeps the last other
+/// objective's model, so that an alternation of two costs no rebuilds.
 const WARM_MODELS: usize = 2;
 
 struct MicrolpSession {
