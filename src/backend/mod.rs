@@ -3,8 +3,11 @@
 //!
 //! A [`Backend`] opens a [`Session`] on an [`Lp`]; the driver then adds
 //! columns and rows, moves bounds and solves with one objective after
-//! another. A backend that can re-solve in place (warm start) does so; the
-//! embedded one rebuilds its model for every solve.
+//! another. A backend that can re-solve in place (warm start) does so:
+//! HiGHS after any change, the embedded one (microlp) only when the LP
+//! changed by fixing and releasing *switch* columns
+//! ([`Session::add_switch_col`]) since its last solve with that objective;
+//! otherwise it builds its model afresh.
 
 use crate::model::Lp;
 
