@@ -21,7 +21,7 @@
 //! builds afresh. A model is built with its switch columns over their
 //! declared range and then fixed in place, so that it can release them
 //! later; that is done only for an objective on switch columns (the
-//! leximin's rounds and checks, [`crate::solve`]). On the 10×3×6
+//! leximin's rounds and checks, [`mod@crate::solve`]). On the 10×3×6
 //! benchmark a round or check took 30–50 ms rebuilt and mostly under 3 ms
 //! in place, and the full solve went from 1.04 s to 0.21 s; on 15×3×8 from
 //! 13.6 s to 3.4 s.
