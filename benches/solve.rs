@@ -3,8 +3,8 @@
 //! (`allot::generate`), the LP build alone, and — with HiGHS — one solve of
 //! the tier-1 LP alone, the floor the full solve is compared with.
 //!
-//! Sizes: 10×3×6 (D=2) on every backend; 30×6×12 (D=6) and 60×12×26 (D=8)
-//! only with HiGHS (the embedded simplex needs minutes there; see
+//! Sizes: 10×3×6 (D=2) on every backend, 15×3×8 (D=4) with the embedded
+//! one; 30×6×12 (D=6) and 60×12×26 (D=8) only with HiGHS (the embedded simplex needs minutes there; see
 //! `examples/perf.rs` for the table with LP counts per stage).
 
 use allot::generate::{Size, benchmark_sizes};
@@ -42,6 +42,17 @@ fn build_lp(bencher: Bencher, size: Size) {
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn solve_10x3x6_microlp(bencher: Bencher) {
     full_solve(bencher, &small().problem(), SolverKind::Microlp);
+}
+
+/// Full solve, 15×3×8 (D=4), embedded backend: the largest benchmark size
+/// it finishes within a minute (about 3.4 s).
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn solve_15x3x8_microlp(bencher: Bencher) {
+    full_solve(
+        bencher,
+        &Size::new(15, 3, 8).degree(4).problem(),
+        SolverKind::Microlp,
+    );
 }
 
 #[cfg(feature = "highs")]
