@@ -714,25 +714,47 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
         }
         d.stage(format!("{tier}: shortage"), 2 * g);
         d.new_objective_method();
-        let out = d.solve(Sense::Maximise, served)?;
-        let best = out.objective;
-        let slack = shortage_slack(best, m.tier_weighted_demand[g]);
+        // Without duals, the leximin's columns come first, so that the
+        // shortage is solved in the same model as the rounds and checks.
+        let switched =
+            (!d.duals && p.fairness == Fairness::Leximin).then(|| SwitchedTier::add(d, p, m, g));
         let holds_before = d.holds.len();
-        d.hold_at_least(served, best, slack, &format!("hold_shortage[{tier}]"));
+        let (out, best, slack) = match &switched {
+            Some(t) => {
+                let out = t.shortage(d)?;
+                let best: f64 = served.iter().map(|&(c, v)| v * out.values[c]).sum();
+                let slack = shortage_slack(best, m.tier_weighted_demand[g]);
+                t.hold_shortage(d, best, slack);
+                (out, best, slack)
+            }
+            None => {
+                let out = d.solve(Sense::Maximise, served)?;
+                let best = out.objective;
+                let slack = shortage_slack(best, m.tier_weighted_demand[g]);
+                d.hold_at_least(served, best, slack, &format!("hold_shortage[{tier}]"));
+                (out, best, slack)
+            }
+        };
         let everything = best >= m.tier_weighted_demand[g] - slack;
         last = Some(out);
         if p.fairness == Fairness::Leximin && !everything {
             d.stage(format!("{tier}: fairness"), 2 * g + 1);
-            if let Some(out) = leximin(d, p, m, g)? {
+            let out = match &switched {
+                Some(t) => leximin_by_checks(d, t)?,
+                None => leximin(d, p, m, g)?,
+            };
+            if let Some(out) = out {
                 last = Some(out);
             }
         }
         // Settled: fully served, or every fill rate fixed by the leximin.
         let settled = everything || p.fairness == Fairness::Leximin;
+        let mut frozen = false;
         if settled
             && d.freeze
             && let Some(out) = &last
         {
+            frozen = true;
             d.freeze(
                 p,
                 m,
@@ -741,6 +763,9 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
                 holds_before,
                 if everything { 0.0 } else { FREEZE_FILL_SLACK },
             );
+        }
+        if let Some(t) = &switched {
+            t.retire(d, frozen);
         }
     }
     d.stage("cost".into(), 2 * p.tiers.len());
@@ -769,9 +794,6 @@ fn fill_of(pair: &Pair, values: &[f64]) -> f64 {
 }
 
 fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<LpOutcome>> {
-    if !d.duals {
-        return leximin_by_checks(d, p, m, g);
-    }
     let tier = &p.tiers[g];
     let z = d.session.add_col(0.0, 1.0, &format!("min_fill[{tier}]"));
     let mut pairs = Vec::new();
@@ -901,80 +923,173 @@ struct SwitchedPair {
     w: usize,
 }
 
-/// The exact leximin of tier `g` for a backend without duals: the same
+/// The switch columns of a tier's leximin without duals
+/// ([`leximin_by_checks`]), added before the tier's shortage so that one
+/// model serves the shortage, the rounds and the checks, whose objective
+/// is `s + z + Σ w`. `s ≤ Σ served` (row `shortage_def`) is the tier's
+/// weighted service: released for the shortage (with `z` and every `w`
+/// fixed at 0, the objective is the shortage's), then fixed at the optimum
+/// less its slack, which holds it. The first round then continues from the
+/// shortage's vertex.
+struct SwitchedTier {
+    s: usize,
+    s_range: (f64, f64),
+    z: usize,
+    pairs: Vec<SwitchedPair>,
+    objective: Vec<(usize, f64)>,
+}
+
+impl SwitchedTier {
+    fn add(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> SwitchedTier {
+        let tier = &p.tiers[g];
+        let s_range = (0.0, m.tier_weighted_demand[g].max(0.0) + 1.0);
+        let s = d
+            .session
+            .add_switch_col(s_range.0, s_range.1, &format!("served[{tier}]"));
+        let mut row = m.tier_served[g].clone();
+        for (_, v) in &mut row {
+            *v = -*v;
+        }
+        row.push((s, 1.0));
+        d.session.add_row(
+            &row,
+            f64::NEG_INFINITY,
+            0.0,
+            &format!("shortage_def[{tier}]"),
+        );
+        let z = d
+            .session
+            .add_switch_col(0.0, 1.0, &format!("min_fill[{tier}]"));
+        let mut pairs = Vec::new();
+        for (i, dem) in p.demand.iter().enumerate() {
+            let total: f64 = dem.quantity.iter().sum();
+            if dem.tier != g || total <= 0.0 {
+                continue;
+            }
+            let key = format!("{},{},{tier}", p.allies[dem.ally].id, p.items[dem.item].id);
+            let fill: Vec<(usize, f64)> = m.serve[i]
+                .iter()
+                .flatten()
+                .map(|&c| (c, 1.0 / total))
+                .collect();
+            let y = d.session.add_switch_col(0.0, 1.0, &format!("fill[{key}]"));
+            let r = d
+                .session
+                .add_switch_col(0.0, 1.0, &format!("release[{key}]"));
+            let w = d.session.add_switch_col(0.0, 1.0, &format!("check[{key}]"));
+            let mut row = fill.clone();
+            row.push((y, -1.0));
+            d.session
+                .add_row(&row, 0.0, f64::INFINITY, &format!("fill_def[{key}]"));
+            d.session.add_row(
+                &[(y, 1.0), (z, -1.0), (r, 1.0)],
+                0.0,
+                f64::INFINITY,
+                &format!("fill_min[{key}]"),
+            );
+            d.session.add_row(
+                &[(y, 1.0), (w, -1.0)],
+                0.0,
+                f64::INFINITY,
+                &format!("check_def[{key}]"),
+            );
+            d.session.set_col_bounds(r, 0.0, 0.0);
+            d.session.set_col_bounds(w, 0.0, 0.0);
+            pairs.push(SwitchedPair { fill, y, r, w });
+        }
+        d.session.set_col_bounds(z, 0.0, 0.0);
+        let mut objective: Vec<(usize, f64)> = pairs.iter().map(|q| (q.w, 1.0)).collect();
+        objective.push((z, 1.0));
+        objective.push((s, 1.0));
+        SwitchedTier {
+            s,
+            s_range,
+            z,
+            pairs,
+            objective,
+        }
+    }
+
+    /// The tier's shortage stage: `s` released, `z` and every `w` at 0.
+    fn shortage(&self, d: &mut Driver) -> Result<LpOutcome> {
+        d.solve(Sense::Maximise, &self.objective)
+    }
+
+    /// Holds the weighted service at `best − slack` by fixing `s`.
+    fn hold_shortage(&self, d: &mut Driver, best: f64, slack: f64) {
+        let value = (best - slack).clamp(self.s_range.0, self.s_range.1);
+        d.session.set_col_bounds(self.s, value, value);
+        d.holds.push(Hold {
+            at: HoldAt::Fixed(self.s),
+            value,
+            slack,
+        });
+    }
+
+    /// Ends the tier's switching: every switch column becomes a plain one.
+    /// When the tier is `frozen`, its served columns hold it from now on,
+    /// so `s` and the pairs' `y` are released and their holds dropped (a
+    /// fixed `y` or `s` could conflict with the frozen totals by rounding).
+    fn retire(&self, d: &mut Driver, frozen: bool) {
+        d.session.set_col_bounds(self.z, 0.0, 0.0);
+        if frozen {
+            d.session
+                .set_col_bounds(self.s, self.s_range.0, self.s_range.1);
+            let mut released = vec![self.s];
+            for pair in &self.pairs {
+                d.session.set_col_bounds(pair.y, 0.0, 1.0);
+                released.push(pair.y);
+            }
+            d.holds
+                .retain(|h| !matches!(h.at, HoldAt::Fixed(c) if released.contains(&c)));
+        }
+        d.session.retire_switch_col(self.s);
+        d.session.retire_switch_col(self.z);
+        for pair in &self.pairs {
+            for col in [pair.y, pair.r, pair.w] {
+                d.session.retire_switch_col(col);
+            }
+        }
+    }
+}
+
+/// The exact leximin of a tier for a backend without duals: the same
 /// rounds and checks as [`leximin`]'s step 2 (see the module
 /// documentation), written so that the LP changes only by fixing and
-/// releasing switch columns ([`Session::add_switch_col`]) and every round
-/// and check has one objective, `max z + Σ w`. The embedded backend then
-/// re-solves each from the last one, in place, instead of from scratch: on
-/// the 10×3×6 benchmark a round or check took 30–50 ms rebuilt and mostly
-/// under 3 ms in place.
+/// releasing switch columns ([`Session::add_switch_col`]) and the tier's
+/// shortage, rounds and checks share one objective, `max s + z + Σ w`
+/// ([`SwitchedTier`]). The embedded backend then re-solves each from the
+/// last one, in place, instead of from scratch: on the 10×3×6 benchmark a
+/// round or check took 30–50 ms rebuilt and mostly under 3 ms in place.
 ///
 /// Per pair, `y ≤ φ` (row `fill_def`), the link `y − z + r ≥ 0` with its
 /// release `r` (fixed at 0 while the pair is free, over `[0, 1]` once it
 /// is blocked, when the link can no longer bind), and `w ≤ y` (row
 /// `check_def`). A round fixes every free pair's `w` at 0 and releases
-/// `z`: it maximises `z` (a blocked pair's `w` equals its fixed `y` at the
-/// optimum, a constant). A check fixes `z` a little below the level
-/// (`CHECK_SLACK`) and releases the candidates' `w`: it maximises the sum
-/// of the candidates' fill rates. A blocked pair's `y` is fixed at the
-/// check level, then its `r` released: in that order every model on the
-/// way stays feasible. (Rounds and checks had an objective each at first,
-/// so two models per tier; one model took 10×3×6 from 0.27 s to 0.21 s.)
-fn leximin_by_checks(
-    d: &mut Driver,
-    p: &Problem,
-    m: &Model,
-    g: usize,
-) -> Result<Option<LpOutcome>> {
-    let tier = &p.tiers[g];
-    let z = d
-        .session
-        .add_switch_col(0.0, 1.0, &format!("min_fill[{tier}]"));
-    let mut pairs = Vec::new();
-    for (i, dem) in p.demand.iter().enumerate() {
-        let total: f64 = dem.quantity.iter().sum();
-        if dem.tier != g || total <= 0.0 {
-            continue;
-        }
-        let key = format!("{},{},{tier}", p.allies[dem.ally].id, p.items[dem.item].id);
-        let fill: Vec<(usize, f64)> = m.serve[i]
-            .iter()
-            .flatten()
-            .map(|&c| (c, 1.0 / total))
-            .collect();
-        let y = d.session.add_switch_col(0.0, 1.0, &format!("fill[{key}]"));
-        let r = d
-            .session
-            .add_switch_col(0.0, 1.0, &format!("release[{key}]"));
-        let w = d.session.add_switch_col(0.0, 1.0, &format!("check[{key}]"));
-        let mut row = fill.clone();
-        row.push((y, -1.0));
-        d.session
-            .add_row(&row, 0.0, f64::INFINITY, &format!("fill_def[{key}]"));
-        d.session.add_row(
-            &[(y, 1.0), (z, -1.0), (r, 1.0)],
-            0.0,
-            f64::INFINITY,
-            &format!("fill_min[{key}]"),
-        );
-        d.session.add_row(
-            &[(y, 1.0), (w, -1.0)],
-            0.0,
-            f64::INFINITY,
-            &format!("check_def[{key}]"),
-        );
-        d.session.set_col_bounds(r, 0.0, 0.0);
-        pairs.push(SwitchedPair { fill, y, r, w });
-    }
+/// `z`: it maximises `z` (`s` is fixed, and a blocked pair's `w` equals
+/// its fixed `y` at the optimum: constants). A check fixes `z` a little
+/// below the level (`CHECK_SLACK`) and releases the candidates' `w`: it
+/// maximises the sum of the candidates' fill rates. A blocked pair's `y`
+/// is fixed at the check level, then its `r` released: in that order the
+/// model stays feasible on the way.
+///
+/// Measured on 10×3×6 (full solve): rounds and checks rebuilt every time
+/// 1.04 s; in place with an objective each (two models per tier) 0.27 s;
+/// one model for both 0.21 s; one model from the shortage on 0.12 s.
+fn leximin_by_checks(d: &mut Driver, t: &SwitchedTier) -> Result<Option<LpOutcome>> {
+    let SwitchedTier {
+        z,
+        pairs,
+        objective,
+        ..
+    } = t;
+    let z = *z;
     if pairs.is_empty() {
         return Ok(None);
     }
     let fill_of = |pair: &SwitchedPair, values: &[f64]| -> f64 {
         pair.fill.iter().map(|&(c, v)| v * values[c]).sum()
     };
-    let mut objective: Vec<(usize, f64)> = pairs.iter().map(|q| (q.w, 1.0)).collect();
-    objective.push((z, 1.0));
     let mut free: Vec<usize> = (0..pairs.len()).collect();
     let mut last = None;
     d.session.set_method(Method::Primal);
@@ -986,7 +1101,7 @@ fn leximin_by_checks(
             d.session.set_col_bounds(pairs[i].w, 0.0, 0.0);
         }
         d.session.set_col_bounds(z, 0.0, 1.0);
-        let round = d.solve(Sense::Maximise, &objective)?;
+        let round = d.solve(Sense::Maximise, objective)?;
         let level = round.values[z].clamp(0.0, 1.0);
         if level >= 1.0 - RISE {
             for &i in &free {
@@ -1017,7 +1132,7 @@ fn leximin_by_checks(
             for &i in &candidates {
                 d.session.set_col_bounds(pairs[i].w, 0.0, 1.0);
             }
-            let out = d.solve(Sense::Maximise, &objective)?;
+            let out = d.solve(Sense::Maximise, objective)?;
             let before = candidates.len();
             candidates.retain(|&i| fill_of(&pairs[i], &out.values) <= level + RISE);
             let done = candidates.len() == before;
@@ -1041,12 +1156,6 @@ fn leximin_by_checks(
         last = check_out.or(Some(round));
     }
     d.session.set_col_bounds(z, 0.0, 0.0);
-    d.session.retire_switch_col(z);
-    for pair in &pairs {
-        for col in [pair.y, pair.r, pair.w] {
-            d.session.retire_switch_col(col);
-        }
-    }
     Ok(last)
 }
 
