@@ -45,7 +45,7 @@ fn solve_10x3x6_microlp(bencher: Bencher) {
 }
 
 /// Full solve, 15×3×8 (D=4), embedded backend: the largest benchmark size
-/// it finishes within a minute (about 3.4 s).
+/// it finishes within a minute (about 2.6 s).
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn solve_15x3x8_microlp(bencher: Bencher) {
     full_solve(

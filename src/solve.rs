@@ -29,9 +29,10 @@
 //! round fixes at least one pair, so the loop ends; in the common case it
 //! takes two or three LPs per distinct fill level.
 //!
-//! For a backend without duals these rounds and checks are written so
-//! that the LP changes between them only by fixing and releasing columns,
-//! which the embedded backend does in place (`leximin_by_checks`).
+//! For a backend without duals these rounds and checks, and the tier's
+//! shortage before them, are written so that the LP changes between them
+//! only by fixing and releasing columns, which the embedded backend does in
+//! place (`leximin_by_checks`).
 //!
 //! With a backend that reports row duals, step 2 is replaced by a
 //! certificate from the round's own LP: if the dual `λ_i` of pair i's
@@ -282,9 +283,9 @@ impl SolveStats {
 /// Estimated LP columns ([`estimated_columns`]) above which the embedded
 /// backend is expected to need more than about a minute. Measured on
 /// generated problems (`examples/perf.rs`): 10×3×6 (1 590 columns) in
-/// 0.27 s, 15×3×8 (4 388; estimated 5 008) in 4.1 s, 20×4×8 (estimated
-/// 8 544) not within 3 minutes (its routine tier's leximin LPs take
-/// microlp minutes each, rebuilt or in place).
+/// 0.11 s, 15×3×8 (4 388; estimated 5 008) in 2.6 s, 20×4×8 (estimated
+/// 8 544) not within 3 minutes (its routine tier's shortage and leximin
+/// LPs take microlp minutes, rebuilt or in place).
 pub const MICROLP_MINUTE_COLUMNS: usize = 6_000;
 
 /// A rough count of the LP columns of `p` (dispatch, production, served
