@@ -794,21 +794,32 @@ fn fill_of(pair: &Pair, values: &[f64]) -> f64 {
     pair.fill.iter().map(|&(c, v)| v * values[c]).sum()
 }
 
-fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<LpOutcome>> {
+/// The pairs of tier `g` with demand: each one's key (`ally,item,tier`,
+/// for column and row names) and fill-rate expression `Σ_t u_t / D`.
+fn tier_fills(p: &Problem, m: &Model, g: usize) -> Vec<(String, Vec<(usize, f64)>)> {
     let tier = &p.tiers[g];
-    let z = d.session.add_col(0.0, 1.0, &format!("min_fill[{tier}]"));
-    let mut pairs = Vec::new();
+    let mut fills = Vec::new();
     for (i, dem) in p.demand.iter().enumerate() {
         let total: f64 = dem.quantity.iter().sum();
         if dem.tier != g || total <= 0.0 {
             continue;
         }
         let key = format!("{},{},{tier}", p.allies[dem.ally].id, p.items[dem.item].id);
-        let fill: Vec<(usize, f64)> = m.serve[i]
+        let fill = m.serve[i]
             .iter()
             .flatten()
             .map(|&c| (c, 1.0 / total))
             .collect();
+        fills.push((key, fill));
+    }
+    fills
+}
+
+fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<LpOutcome>> {
+    let tier = &p.tiers[g];
+    let z = d.session.add_col(0.0, 1.0, &format!("min_fill[{tier}]"));
+    let mut pairs = Vec::new();
+    for (key, fill) in tier_fills(p, m, g) {
         let y = d.session.add_col(0.0, 1.0, &format!("fill[{key}]"));
         let mut row = fill.clone();
         row.push((y, -1.0));
@@ -864,41 +875,22 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
                 continue;
             }
         }
-        let mut candidates: Vec<usize> = free
-            .iter()
-            .copied()
-            .filter(|&i| fill_of(&pairs[i], &round.values) <= level + RISE)
-            .collect();
         // z sits a little below the level, so that a round's optimum that
         // is high by solver noise cannot make the check infeasible; the
         // check only asks which pairs rise by more than RISE ≫ CHECK_SLACK.
         let check_level = (level - CHECK_SLACK).max(0.0);
         d.session.set_col_bounds(z, check_level, check_level);
-        let mut check_out = None;
-        // A lone candidate needs no check: some candidate is blocked (see
-        // the module documentation).
-        while candidates.len() > 1 {
-            let objective: Vec<(usize, f64)> =
-                candidates.iter().map(|&i| (pairs[i].y, 1.0)).collect();
-            let out = d.solve(Sense::Maximise, &objective)?;
-            let before = candidates.len();
-            candidates.retain(|&i| fill_of(&pairs[i], &out.values) <= level + RISE);
-            let done = candidates.len() == before;
-            check_out = Some(out);
-            if done {
-                break;
-            }
-        }
-        let mut blocked = candidates;
-        if blocked.is_empty() {
-            // Numerically impossible in theory; fix the lowest pair so the
-            // loop always progresses.
-            if let Some(&i) = free.iter().min_by(|&&a, &&b| {
-                fill_of(&pairs[a], &round.values).total_cmp(&fill_of(&pairs[b], &round.values))
-            }) {
-                blocked.push(i);
-            }
-        }
+        let (blocked, check_out) = blocked_by_checks(
+            &free,
+            &round,
+            level,
+            |i, values| fill_of(&pairs[i], values),
+            |candidates| {
+                let objective: Vec<(usize, f64)> =
+                    candidates.iter().map(|&i| (pairs[i].y, 1.0)).collect();
+                d.solve(Sense::Maximise, &objective)
+            },
+        )?;
         for &i in &blocked {
             fix(d, &pairs[i], level);
         }
@@ -907,6 +899,49 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
     }
     d.session.set_col_bounds(z, 0.0, 0.0);
     Ok(last)
+}
+
+/// Steps 1 and 2 of a leximin round at `level` (see the module
+/// documentation): the free pairs above the level in the round's vertex
+/// are not blocked; of the other candidates, `check` maximises the sum of
+/// the fill rates with every free pair held at the level, and those that
+/// rise above it by more than [`RISE`] are not blocked; repeated with the
+/// rest until none rises. A lone candidate needs no check: some candidate is blocked. If
+/// none is left (numerically impossible in theory), the free pair lowest in
+/// the round's vertex is, so that the leximin always progresses. Returns
+/// the blocked pairs and the last check's vertex.
+fn blocked_by_checks(
+    free: &[usize],
+    round: &LpOutcome,
+    level: f64,
+    fill: impl Fn(usize, &[f64]) -> f64,
+    mut check: impl FnMut(&[usize]) -> Result<LpOutcome>,
+) -> Result<(Vec<usize>, Option<LpOutcome>)> {
+    let mut candidates: Vec<usize> = free
+        .iter()
+        .copied()
+        .filter(|&i| fill(i, &round.values) <= level + RISE)
+        .collect();
+    let mut check_out = None;
+    while candidates.len() > 1 {
+        let out = check(&candidates)?;
+        let before = candidates.len();
+        candidates.retain(|&i| fill(i, &out.values) <= level + RISE);
+        let done = candidates.len() == before;
+        check_out = Some(out);
+        if done {
+            break;
+        }
+    }
+    if candidates.is_empty()
+        && let Some(i) = free
+            .iter()
+            .copied()
+            .min_by(|&a, &b| fill(a, &round.values).total_cmp(&fill(b, &round.values)))
+    {
+        candidates.push(i);
+    }
+    Ok((candidates, check_out))
 }
 
 /// One pair of [`leximin_by_checks`]: its fill-rate expression and its
@@ -919,8 +954,8 @@ struct SwitchedPair {
     /// pair is free, over `[0, 1]` (the link cannot bind) once blocked.
     r: usize,
     /// `w ≤ y` (row `check_def`), the pair's term of the objective
-    /// `z + Σ w`: over `[0, 1]` for a candidate of a check, fixed at 0 for
-    /// a free pair otherwise.
+    /// `s + z + Σ w`: over `[0, 1]` for a candidate of a check, fixed at 0
+    /// for a free pair otherwise.
     w: usize,
 }
 
@@ -962,17 +997,7 @@ impl SwitchedTier {
             .session
             .add_switch_col(0.0, 1.0, &format!("min_fill[{tier}]"));
         let mut pairs = Vec::new();
-        for (i, dem) in p.demand.iter().enumerate() {
-            let total: f64 = dem.quantity.iter().sum();
-            if dem.tier != g || total <= 0.0 {
-                continue;
-            }
-            let key = format!("{},{},{tier}", p.allies[dem.ally].id, p.items[dem.item].id);
-            let fill: Vec<(usize, f64)> = m.serve[i]
-                .iter()
-                .flatten()
-                .map(|&c| (c, 1.0 / total))
-                .collect();
+        for (key, fill) in tier_fills(p, m, g) {
             let y = d.session.add_switch_col(0.0, 1.0, &format!("fill[{key}]"));
             let r = d
                 .session
@@ -1111,45 +1136,30 @@ fn leximin_by_checks(d: &mut Driver, t: &SwitchedTier) -> Result<Option<LpOutcom
             last = Some(round);
             break;
         }
-        let mut candidates: Vec<usize> = free
-            .iter()
-            .copied()
-            .filter(|&i| fill_of(&pairs[i], &round.values) <= level + RISE)
-            .collect();
         let check_level = (level - CHECK_SLACK).max(0.0);
         d.session.set_col_bounds(z, check_level, check_level);
-        let mut check_out = None;
-        while candidates.len() > 1 {
-            // `z` first (fixed above), then the `w` fixed at 0 (candidates
-            // that rose in the last check), then the candidates' released:
-            // the model is held at the new level before it maximises. A
-            // blocked pair's `w ≤ y` is a constant (its `y` is fixed), so
-            // its `w` is left as it is.
-            for &i in &free {
-                if !candidates.contains(&i) {
-                    d.session.set_col_bounds(pairs[i].w, 0.0, 0.0);
+        let (blocked, check_out) = blocked_by_checks(
+            &free,
+            &round,
+            level,
+            |i, values| fill_of(&pairs[i], values),
+            |candidates| {
+                // `z` first (fixed above), then the `w` fixed at 0
+                // (candidates that rose in the last check), then the
+                // candidates' released: the model is held at the new level
+                // before it maximises. A blocked pair's `w ≤ y` is a
+                // constant (its `y` is fixed), so its `w` is left as it is.
+                for &i in &free {
+                    if !candidates.contains(&i) {
+                        d.session.set_col_bounds(pairs[i].w, 0.0, 0.0);
+                    }
                 }
-            }
-            for &i in &candidates {
-                d.session.set_col_bounds(pairs[i].w, 0.0, 1.0);
-            }
-            let out = d.solve(Sense::Maximise, objective)?;
-            let before = candidates.len();
-            candidates.retain(|&i| fill_of(&pairs[i], &out.values) <= level + RISE);
-            let done = candidates.len() == before;
-            check_out = Some(out);
-            if done {
-                break;
-            }
-        }
-        let mut blocked = candidates;
-        if blocked.is_empty()
-            && let Some(&i) = free.iter().min_by(|&&a, &&b| {
-                fill_of(&pairs[a], &round.values).total_cmp(&fill_of(&pairs[b], &round.values))
-            })
-        {
-            blocked.push(i);
-        }
+                for &i in candidates {
+                    d.session.set_col_bounds(pairs[i].w, 0.0, 1.0);
+                }
+                d.solve(Sense::Maximise, objective)
+            },
+        )?;
         for &i in &blocked {
             release(d, &pairs[i], level);
         }

@@ -144,8 +144,8 @@ impl Session for MicrolpSession {
                 w
             }
             // Switch columns are kept variables only for an objective on
-            // them (the leximin's rounds and checks); for the others they
-            // are presolved like any column.
+            // them (a tier's shortage, leximin rounds and checks); for the
+            // others they are presolved like any column.
             None if objective.iter().any(|&(c, _)| self.switch[c].is_some()) => {
                 match Warm::build(&self.lp, Some(&self.switch), &self.stamps, sense, objective) {
                     Ok(w) => w,
