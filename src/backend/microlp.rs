@@ -677,6 +677,16 @@ mod tests {
                 };
                 session.add_row(&coefs, lo, hi, "r");
             }
+            // Links `a − b ≥ 0` between columns, switch ones included, make
+            // degenerate vertices (a switch column basic at the value it is
+            // then fixed at), as the leximin's `w ≤ y ≤ φ` do.
+            for _ in 0..rng.below(4) {
+                let a = rng.below(total as u64) as usize;
+                let b = rng.below(total as u64) as usize;
+                if a != b {
+                    session.add_row(&[(a, 1.0), (b, -1.0)], 0.0, f64::INFINITY, "link");
+                }
+            }
             let objectives: Vec<Vec<(usize, f64)>> = (0..2)
                 .map(|_| (0..total).map(|c| (c, rng.below(7) as f64 - 3.0)).collect())
                 .collect();
