@@ -1102,6 +1102,11 @@ impl SwitchedTier {
 /// Measured on 10×3×6 (full solve): rounds and checks rebuilt every time
 /// 1.04 s; in place with an objective each (two models per tier) 0.27 s;
 /// one model for both 0.21 s; one model from the shortage on 0.12 s.
+/// Tried and dropped: one model for every tier, frozen only at the end
+/// (0.31 s; 15×3×8 17.7 s instead of 2.6 s: its first build, all tiers
+/// relaxed at once, and the unfrozen later tiers cost more than the
+/// builds saved); releasing a pair by fixing `r` at 1 under an objective
+/// penalty on `r` (0.13 s, 15×3×8 2.3 s: no clear gain).
 fn leximin_by_checks(d: &mut Driver, t: &SwitchedTier) -> Result<Option<LpOutcome>> {
     let SwitchedTier {
         z,
