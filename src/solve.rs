@@ -790,8 +790,9 @@ struct Pair {
     link: usize,
 }
 
-fn fill_of(pair: &Pair, values: &[f64]) -> f64 {
-    pair.fill.iter().map(|&(c, v)| v * values[c]).sum()
+/// The value of a fill-rate expression at a vertex.
+fn fill_value(fill: &[(usize, f64)], values: &[f64]) -> f64 {
+    fill.iter().map(|&(c, v)| v * values[c]).sum()
 }
 
 /// The pairs of tier `g` with demand: each one's key (`ally,item,tier`,
@@ -875,17 +876,14 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
                 continue;
             }
         }
-        // z sits a little below the level, so that a round's optimum that
-        // is high by solver noise cannot make the check infeasible; the
-        // check only asks which pairs rise by more than RISE ≫ CHECK_SLACK.
-        let check_level = (level - CHECK_SLACK).max(0.0);
-        d.session.set_col_bounds(z, check_level, check_level);
         let (blocked, check_out) = blocked_by_checks(
+            d,
+            z,
             &free,
             &round,
             level,
-            |i, values| fill_of(&pairs[i], values),
-            |candidates| {
+            |i, values| fill_value(&pairs[i].fill, values),
+            |d, candidates| {
                 let objective: Vec<(usize, f64)> =
                     candidates.iter().map(|&i| (pairs[i].y, 1.0)).collect();
                 d.solve(Sense::Maximise, &objective)
@@ -904,19 +902,27 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
 /// Steps 1 and 2 of a leximin round at `level` (see the module
 /// documentation): the free pairs above the level in the round's vertex
 /// are not blocked; of the other candidates, `check` maximises the sum of
-/// the fill rates with every free pair held at the level, and those that
+/// the fill rates with every free pair held at the level (`z` fixed just
+/// below it here), and those that
 /// rise above it by more than [`RISE`] are not blocked; repeated with the
 /// rest until none rises. A lone candidate needs no check: some candidate is blocked. If
 /// none is left (numerically impossible in theory), the free pair lowest in
 /// the round's vertex is, so that the leximin always progresses. Returns
 /// the blocked pairs and the last check's vertex.
 fn blocked_by_checks(
+    d: &mut Driver,
+    z: usize,
     free: &[usize],
     round: &LpOutcome,
     level: f64,
     fill: impl Fn(usize, &[f64]) -> f64,
-    mut check: impl FnMut(&[usize]) -> Result<LpOutcome>,
+    mut check: impl FnMut(&mut Driver, &[usize]) -> Result<LpOutcome>,
 ) -> Result<(Vec<usize>, Option<LpOutcome>)> {
+    // z sits a little below the level, so that a round's optimum that is
+    // high by solver noise cannot make a check infeasible; a check only
+    // asks which pairs rise by more than RISE ≫ CHECK_SLACK.
+    let check_level = (level - CHECK_SLACK).max(0.0);
+    d.session.set_col_bounds(z, check_level, check_level);
     let mut candidates: Vec<usize> = free
         .iter()
         .copied()
@@ -924,7 +930,7 @@ fn blocked_by_checks(
         .collect();
     let mut check_out = None;
     while candidates.len() > 1 {
-        let out = check(&candidates)?;
+        let out = check(d, &candidates)?;
         let before = candidates.len();
         candidates.retain(|&i| fill(i, &out.values) <= level + RISE);
         let done = candidates.len() == before;
@@ -1118,9 +1124,6 @@ fn leximin_by_checks(d: &mut Driver, t: &SwitchedTier) -> Result<Option<LpOutcom
     if pairs.is_empty() {
         return Ok(None);
     }
-    let fill_of = |pair: &SwitchedPair, values: &[f64]| -> f64 {
-        pair.fill.iter().map(|&(c, v)| v * values[c]).sum()
-    };
     let mut free: Vec<usize> = (0..pairs.len()).collect();
     let mut last = None;
     d.session.set_method(Method::Primal);
@@ -1141,15 +1144,15 @@ fn leximin_by_checks(d: &mut Driver, t: &SwitchedTier) -> Result<Option<LpOutcom
             last = Some(round);
             break;
         }
-        let check_level = (level - CHECK_SLACK).max(0.0);
-        d.session.set_col_bounds(z, check_level, check_level);
         let (blocked, check_out) = blocked_by_checks(
+            d,
+            z,
             &free,
             &round,
             level,
-            |i, values| fill_of(&pairs[i], values),
-            |candidates| {
-                // `z` first (fixed above), then the `w` fixed at 0
+            |i, values| fill_value(&pairs[i].fill, values),
+            |d, candidates| {
+                // `z` first (fixed before the checks), then the `w` fixed at 0
                 // (candidates that rose in the last check), then the
                 // candidates' released: the model is held at the new level
                 // before it maximises. A blocked pair's `w ≤ y` is a

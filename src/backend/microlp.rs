@@ -45,9 +45,10 @@ impl Backend for Microlp {
     }
 }
 
-/// Solved models kept for warm re-solves. A leximin tier needs one (its
-/// rounds and checks share an objective); the second keeps the last other
-/// objective's model, so that an alternation of two costs no rebuilds.
+/// Solved models with switch columns kept for warm re-solves. A leximin
+/// tier needs one (its shortage, rounds and checks share an objective); the
+/// second keeps the last other such model, so that an alternation of two
+/// costs no rebuilds.
 const WARM_MODELS: usize = 2;
 
 struct MicrolpSession {
@@ -158,9 +159,13 @@ impl Session for MicrolpSession {
             None => Warm::build(&self.lp, None, &self.stamps, sense, objective)?,
         };
         let out = warm.outcome();
-        self.warm.push(warm);
-        if self.warm.len() > WARM_MODELS {
-            self.warm.remove(0);
+        // Only a model with switch columns can be re-solved after a change;
+        // one without would hold a whole solver state for nothing.
+        if warm.range.iter().any(Option::is_some) {
+            self.warm.push(warm);
+            if self.warm.len() > WARM_MODELS {
+                self.warm.remove(0);
+            }
         }
         Ok(out)
     }
