@@ -8,14 +8,16 @@
 //! ```
 //!
 //! For every size (`NxKxT:D@SEED`, default the three benchmark sizes) and every
-//! backend in the build, solves the full SPEC §4 sequence in a child process
+//! backend in the build (HiGHS twice: serial, and with `--parallel-simplex`),
+//! solves the full SPEC §4 sequence in a child process
 //! (killed after `--limit` seconds, default 60) and prints the model build
 //! time, LPs and seconds per stage, the total, and — with HiGHS — the time
 //! of one cold HiGHS solve of the problem's tier-1 LP alone (the floor) and
 //! the ratio total / floor. Results of the backends are compared (largest
 //! relative difference of tier shortages, fill rates and cost).
-//! `--child SIZE SOLVER` runs one solve in this process and prints its JSON;
-//! with `--progress` it also prints each stage's start time on stderr.
+//! `--child SIZE SOLVER [--parallel-simplex]` runs one solve in this
+//! process and prints its JSON; with `--progress` it also prints each
+//! stage's start time on stderr.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -48,7 +50,7 @@ fn size_arg(z: &Size) -> String {
 }
 
 /// In the child: solve once and print the statistics and results as JSON.
-fn child(size: Size, solver: &str, show_progress: bool) {
+fn child(size: Size, solver: &str, show_progress: bool, parallel_simplex: bool) {
     let solver = SolverKind::from_name(solver).expect("solver");
     let problem = size.problem();
     let started = Instant::now();
@@ -60,6 +62,7 @@ fn child(size: Size, solver: &str, show_progress: bool) {
     let opts = SolveOptions {
         solver,
         progress: show_progress.then_some(&progress as &(dyn Fn(&str) + Sync)),
+        parallel_simplex,
     };
     let (solution, stats) =
         allot::solve::solve_with_stats(&problem, None, &opts).expect("solve failed");
@@ -79,10 +82,12 @@ fn child(size: Size, solver: &str, show_progress: bool) {
 }
 
 /// Runs the child for one size and backend; `None` when it timed out.
+/// Runs `--child` for `solver` (`NAME` or `NAME --parallel-simplex`).
 fn run_child(size: &Size, solver: &str, limit: f64) -> Option<Value> {
     let exe = std::env::current_exe().expect("own path");
     let mut child = Command::new(exe)
-        .args(["--child", &size_arg(size), solver])
+        .args(["--child", &size_arg(size)])
+        .args(solver.split(' '))
         .stdout(Stdio::piped())
         .spawn()
         .expect("spawn");
@@ -153,8 +158,13 @@ fn max_rel_diff(a: &Value, b: &Value) -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
-        let progress = args.get(3).map(String::as_str) == Some("--progress");
-        child(parse_size(&args[1]).expect("size"), &args[2], progress);
+        let flag = |f: &str| args[3..].iter().any(|a| a == f);
+        child(
+            parse_size(&args[1]).expect("size"),
+            &args[2],
+            flag("--progress"),
+            flag("--parallel-simplex"),
+        );
         return;
     }
     if args.first().map(String::as_str) == Some("--toml") {
@@ -186,6 +196,10 @@ fn main() {
         for kind in SolverKind::available() {
             let r = run_child(size, kind.name(), limit);
             results.push((kind.name(), r));
+            if kind.name() == "highs" {
+                let name = "highs --parallel-simplex";
+                results.push((name, run_child(size, name, limit)));
+            }
         }
         let fl = floor(size);
         println!("## {}", size.label());

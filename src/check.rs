@@ -473,9 +473,11 @@ pub fn check_files(
     }
     .min(jobs.len())
     .max(1);
+    // Files are solved in parallel: one solve's threads would compete.
     let solve_opts = SolveOptions {
         solver: opts.solver,
         progress: None,
+        parallel_simplex: false,
     };
     let mut reports = Vec::with_capacity(files.len());
     let next_job = AtomicUsize::new(0);

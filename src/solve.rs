@@ -118,6 +118,31 @@
 //! (interior point was no faster), and the routine tier's rounds had not
 //! finished after 25 minutes.
 //!
+//! What bounds the ratio to the tier-1 floor (30×6×12, HiGHS 1.16, each
+//! stage's LP written out and solved alone): the routine shortage (9 744
+//! dual pivots) and the cost (14 537) each cost 4–5× the tier-1 LP (2 176),
+//! so with it they alone are about 10× the floor. Nothing tried makes them
+//! cheaper: HiGHS's crash, scaling, edge weight and price strategies, cost
+//! perturbation multipliers from 0.3 to 30 (0 stalls), random seeds (±5 %),
+//! primal simplex (7–18 s), interior point with or without crossover
+//! (0.8–2.3 s), presolve off (12 s). They are hard because the tiers
+//! compete, not because of the freeze: the same LP unfrozen, with only the
+//! routine tier's objective, takes 3 041 pivots; with every tier's served
+//! at once, 9 536. Warm starts do not help either, since HiGHS skips
+//! presolve when given a basis and pays about 4× per pivot without it: the
+//! routine shortage re-solved after 5 % of the frozen bounds moved took
+//! 0.65 s (2 675 pivots), and the cost started from a shortage vertex whose
+//! objective was perturbed by −1e-5 × cost 0.51 s instead of 0.70 s cold.
+//! So neither solving the next stage speculatively on the second core nor
+//! perturbed objectives pay. What does, on a machine otherwise idle:
+//! parallel pricing in the cold solves ([`SolveOptions::parallel_simplex`],
+//! opt-in), 20 % on these two LPs; on 60×12×26 the essential shortage took
+//! 10.2 s instead of 13–14 s, the routine shortage 172 s instead of 230 s.
+//! There the routine shortage needs 301 495 pivots (256 s serial when
+//! solved alone; interior point 60 s without crossover, 271 s with it), and
+//! single routine rounds need up to 74 pricing passes and 42 483 primal
+//! pivots (77 s).
+//!
 //! Tried and dropped (measured on the 30×6×12 benchmark's rounds): dual
 //! simplex on the explicit dual LP (as slow per pivot as primal simplex on
 //! the primal, since its basis has a row per primal column); relaxing a
@@ -149,12 +174,22 @@ pub struct SolveOptions<'a> {
     /// from several threads; the description names the problem, the
     /// scenario and, for a part, which one.
     pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
+    /// Let the backend's cold solves (each new objective) use several
+    /// threads where it can: HiGHS prices its dual simplex in parallel, the
+    /// same pivots as serially, 20–40 % faster on large problems. Only
+    /// worth it when nothing else competes for the cores: two allot
+    /// processes so doing on a 2-core machine took 7.7 s where they took
+    /// 3.2 s without it. Within one process, a solve runs serially while
+    /// another HiGHS solve is running (parts and scenarios solved in
+    /// parallel). The embedded backend ignores it.
+    pub parallel_simplex: bool,
 }
 
 impl std::fmt::Debug for SolveOptions<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SolveOptions")
             .field("solver", &self.solver)
+            .field("parallel_simplex", &self.parallel_simplex)
             .finish_non_exhaustive()
     }
 }
@@ -424,8 +459,10 @@ fn solve_part(
         parts: 1,
     };
     let backend = opts.solver.backend();
+    let mut session = backend.open(&model.lp);
+    session.set_parallel(opts.parallel_simplex);
     let mut driver = Driver {
-        session: backend.open(&model.lp),
+        session,
         duals: tuning.use_duals && backend.has_duals(),
         freeze: tuning.freeze,
         holds: Vec::new(),

@@ -9,12 +9,23 @@
 //! are priced back in (see `HighsSession`). Row duals are returned with
 //! every solution.
 //!
+//! When allowed ([`Session::set_parallel`]), a cold dual simplex solve (a
+//! new objective, [`Method::Cold`]) prices in parallel (HiGHS's SIP
+//! strategy: the same pivots as serial dual simplex, PRICE and CHUZC spread
+//! over threads) if it is the only HiGHS run in the process; beside other
+//! runs (independent parts or scenarios solved in parallel) it stays
+//! serial, since the threads would only compete. It is not the default:
+//! HiGHS's threads wait actively, so beside other busy processes they cost
+//! far more than they save.
+//!
 //! Tolerances are tighter than HiGHS's defaults (primal and dual
 //! feasibility 1e-9) so that results agree with the exact optimum within
 //! SPEC §6's 1e-6 relative, and HiGHS prints nothing.
 
+use std::cell::Cell;
 use std::ffi::{CString, c_void};
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use highs_sys as sys;
 
@@ -54,6 +65,9 @@ const MODEL_EMPTY: sys::HighsInt = 6;
 
 /// `simplex_strategy` values of HiGHS.
 const SIMPLEX_DUAL: sys::HighsInt = 1;
+/// Dual simplex with HiGHS's parallel pricing (SIP): the same pivots as
+/// serial dual simplex, with PRICE and CHUZC spread over the threads.
+const SIMPLEX_DUAL_SIP: sys::HighsInt = 2;
 const SIMPLEX_PRIMAL: sys::HighsInt = 4;
 /// Basis status of a column at its lower bound.
 const AT_LOWER: sys::HighsInt = 0;
@@ -69,15 +83,45 @@ fn int(n: usize) -> sys::HighsInt {
     sys::HighsInt::try_from(n).expect("LP too large for HiGHS's index type")
 }
 
+/// HiGHS runs in progress in this process, over all instances.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one run in [`RUNNING`] while it lives.
+struct Running;
+
+impl Running {
+    /// Enters a run; returns it and the number of other runs in progress.
+    fn enter() -> (Running, usize) {
+        (Running, RUNNING.fetch_add(1, Ordering::SeqCst))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// One HiGHS instance, destroyed on drop.
-struct Instance(NonNull<c_void>);
+struct Instance {
+    raw: NonNull<c_void>,
+    /// The next runs are cold dual simplex solves ([`Method::Cold`]).
+    cold: Cell<bool>,
+    /// Cold runs may price in parallel ([`Session::set_parallel`]); they do
+    /// when no other HiGHS run is in progress in the process.
+    parallel: Cell<bool>,
+}
 
 impl Instance {
     /// A silent instance with allot's tolerances.
     fn new() -> Instance {
         // SAFETY: Highs_create returns a new instance or null.
         let raw = unsafe { sys::Highs_create() };
-        let inst = Instance(NonNull::new(raw).expect("HiGHS could not create an instance"));
+        let inst = Instance {
+            raw: NonNull::new(raw).expect("HiGHS could not create an instance"),
+            cold: Cell::new(false),
+            parallel: Cell::new(false),
+        };
         inst.set_bool("output_flag", false);
         inst.set_double("primal_feasibility_tolerance", 1e-9);
         inst.set_double("dual_feasibility_tolerance", 1e-9);
@@ -85,7 +129,7 @@ impl Instance {
     }
 
     fn ptr(&self) -> *mut c_void {
-        self.0.as_ptr()
+        self.raw.as_ptr()
     }
 
     fn set_bool(&self, name: &str, value: bool) {
@@ -128,6 +172,7 @@ impl Instance {
             Method::Primal => SIMPLEX_PRIMAL,
         };
         self.set_int("simplex_strategy", strategy);
+        self.cold.set(method == Method::Cold);
         let solver = match method {
             Method::Barrier => "ipm",
             Method::Auto | Method::Primal | Method::Cold => "choose",
@@ -226,6 +271,20 @@ impl Instance {
     }
 
     fn run(&self) -> Result<(), LpFailure> {
+        let (_running, others) = Running::enter();
+        if self.cold.get() && self.parallel.get() {
+            // Parallel pricing takes the same pivots as serial dual
+            // simplex, 20–40 % faster on the benchmark's large cold solves
+            // (2 cores). Beside another run (parts or scenarios solved in
+            // parallel) its threads only compete: three scenarios of
+            // 30×6×12 took 24–55 s instead of 7 s.
+            let strategy = if others == 0 {
+                SIMPLEX_DUAL_SIP
+            } else {
+                SIMPLEX_DUAL
+            };
+            self.set_int("simplex_strategy", strategy);
+        }
         // SAFETY: the instance is live.
         let run = unsafe { sys::Highs_run(self.ptr()) };
         // SAFETY: as above.
@@ -624,6 +683,10 @@ impl HighsSession {
 }
 
 impl Session for HighsSession {
+    fn set_parallel(&mut self, parallel: bool) {
+        self.full.parallel.set(parallel);
+    }
+
     fn set_method(&mut self, method: Method) {
         if method != Method::Primal {
             // A dual simplex warm start continues from the restricted

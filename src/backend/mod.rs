@@ -63,7 +63,8 @@ pub enum Method {
     /// Forget the last basis and solve from scratch with presolve and
     /// dual simplex: best for a new objective before any fill rates are
     /// fixed (a warm dual simplex start from the previous stage's vertex
-    /// took 3–5× longer on the benchmark problems).
+    /// took 3–5× longer on the benchmark problems). HiGHS may price in
+    /// parallel here ([`Session::set_parallel`]).
     Cold,
     /// Primal simplex, best when the previous optimal vertex stays feasible
     /// (every leximin round: the first one starts from a vertex with all
@@ -83,6 +84,11 @@ pub trait Session {
     /// Sets the simplex variant for the following solves.
     fn set_method(&mut self, method: Method) {
         let _ = method;
+    }
+    /// Allows (or forbids) several threads in the cold solves
+    /// ([`Method::Cold`]); see [`crate::SolveOptions::parallel_simplex`].
+    fn set_parallel(&mut self, parallel: bool) {
+        let _ = parallel;
     }
     /// Adds a column with bounds; returns its index.
     fn add_col(&mut self, lo: f64, hi: f64, name: &str) -> usize;

@@ -192,6 +192,41 @@ fn solve_prints_spec_json() {
     assert!(close(us["fill_rate"].as_f64().unwrap(), 25.0 / 60.0));
 }
 
+/// `--parallel-simplex` changes how HiGHS solves, not what: a separate
+/// process (no other HiGHS run in it, so its cold solves do price in
+/// parallel) prints the serial results.
+#[cfg(feature = "highs")]
+#[test]
+fn parallel_simplex_gives_the_serial_results() {
+    let toml = allot::generate::Size::new(12, 3, 6)
+        .degree(3)
+        .seed(5)
+        .toml();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["solve", "g.toml", "--solver", "highs", "--format", "json"];
+        args.extend_from_slice(extra);
+        Test::new().file("g.toml", &toml).args(&args).run().json()
+    };
+    let serial = run(&[]);
+    let parallel = run(&["--parallel-simplex"]);
+    let numbers = |v: &serde_json::Value| -> Vec<f64> {
+        let tiers = v["tiers"].as_array().unwrap().iter();
+        let fill = v["fill"].as_array().unwrap().iter();
+        tiers
+            .map(|t| t["weighted_shortage"].as_f64().unwrap())
+            .chain(fill.map(|f| f["fill_rate"].as_f64().unwrap()))
+            .chain([v["cost"]["total"].as_f64().unwrap()])
+            .collect()
+    };
+    let (a, b) = (numbers(&serial), numbers(&parallel));
+    assert_eq!(a.len(), b.len());
+    assert!(a.len() > 10, "a problem with work to do: {a:?}");
+    for (x, y) in a.iter().zip(&b) {
+        assert!(close(*x, *y), "serial {x} vs parallel {y}");
+    }
+    assert_eq!(parallel["status"], "optimal");
+}
+
 fn csv_rows(text: &str) -> Vec<Vec<String>> {
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let mut rows = vec![r.headers().unwrap().iter().map(str::to_string).collect()];
@@ -492,6 +527,17 @@ fn usage_errors_are_exit_2_on_stderr() {
             .run();
         assert!(out.stderr.contains("error"), "{args:?}: {}", out.stderr);
     }
+}
+
+#[test]
+fn parallel_simplex_without_highs_is_a_usage_error() {
+    let out = Test::new()
+        .file("small.toml", SMALL)
+        .args(["solve", "small.toml", "--parallel-simplex"])
+        .status(2)
+        .stdout("")
+        .run();
+    assert!(out.stderr.contains("--solver highs"), "{}", out.stderr);
 }
 
 #[test]
