@@ -81,8 +81,8 @@ fn child(size: Size, solver: &str, show_progress: bool, parallel_simplex: bool) 
     println!("{out}");
 }
 
-/// Runs the child for one size and backend; `None` when it timed out.
-/// Runs `--child` for `solver` (`NAME` or `NAME --parallel-simplex`).
+/// Runs the child for one size and `solver` (`NAME` or `NAME
+/// --parallel-simplex`); `None` when it timed out.
 fn run_child(size: &Size, solver: &str, limit: f64) -> Option<Value> {
     let exe = std::env::current_exe().expect("own path");
     let mut child = Command::new(exe)

@@ -86,8 +86,8 @@ pub struct SolveArgs {
     #[arg(long)]
     pub timings: bool,
     /// With `--solver highs`: let each new objective's dual simplex solve
-    /// price on several threads (20–40 % faster on large problems; slower
-    /// when other programs keep the cores busy).
+    /// price on several threads (20–28 % faster on large problems, the whole
+    /// solve about 10 %; much slower when other programs keep the cores busy).
     #[arg(long)]
     pub parallel_simplex: bool,
     /// Refuse problems whose LP would have more than N non-zeros, or that

@@ -176,12 +176,12 @@ pub struct SolveOptions<'a> {
     pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
     /// Let the backend's cold solves (each new objective) use several
     /// threads where it can: HiGHS prices its dual simplex in parallel, the
-    /// same pivots as serially, 20–40 % faster on large problems. Only
-    /// worth it when nothing else competes for the cores: two allot
-    /// processes so doing on a 2-core machine took 7.7 s where they took
-    /// 3.2 s without it. Within one process, a solve runs serially while
-    /// another HiGHS solve is running (parts and scenarios solved in
-    /// parallel). The embedded backend ignores it.
+    /// same pivots as serially, 20–28 % faster on large problems (the whole
+    /// solve about 10 %). Only worth it when nothing else competes for the
+    /// cores: two allot processes so doing on a 2-core machine took 7.7 s
+    /// where they took 3.2 s without it. Within one process, a cold solve
+    /// that starts while another HiGHS solve runs (parts and scenarios
+    /// solved in parallel) stays serial. The embedded backend ignores it.
     pub parallel_simplex: bool,
 }
 

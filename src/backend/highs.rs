@@ -274,10 +274,11 @@ impl Instance {
         let (_running, others) = Running::enter();
         if self.cold.get() && self.parallel.get() {
             // Parallel pricing takes the same pivots as serial dual
-            // simplex, 20–40 % faster on the benchmark's large cold solves
+            // simplex, 20–28 % faster on the benchmark's large cold solves
             // (2 cores). Beside another run (parts or scenarios solved in
             // parallel) its threads only compete: three scenarios of
-            // 30×6×12 took 24–55 s instead of 7 s.
+            // 30×6×12 took 24–55 s instead of 7 s. (A run that starts
+            // alone keeps its threads if others start meanwhile.)
             let strategy = if others == 0 {
                 SIMPLEX_DUAL_SIP
             } else {
