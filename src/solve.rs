@@ -205,9 +205,13 @@ const RISE: f64 = 1e-7;
 /// Slack of a fixed pair's fill rate `y ≥ level − FIX_SLACK`. The level
 /// comes from a vertex whose rows `φ − y ≥ 0` and `y − z ≥ 0` hold only
 /// within the solver's feasibility tolerance (1e-9 for HiGHS), so a hold
-/// much tighter than that can make the next round infeasible; 1e-8 is far
-/// below SPEC §6's 1e-6 on fill rates.
-const FIX_SLACK: f64 = 1e-8;
+/// much tighter than that can make the next round infeasible (then every
+/// hold is loosened tenfold and the round solved again). Not larger: later
+/// rounds spend the slack. A pair held 1e-8 below its level gave
+/// `1e-8 × D` units to another pair's next level, and the cost stage had
+/// to ship them: a cost of 2.8e-6 where the optimum is 0 (reference seed
+/// 51467, HiGHS).
+const FIX_SLACK: f64 = 1e-9;
 
 /// How much of a pair's fill rate a freeze gives up: the total it keeps
 /// comes from a vertex that holds only within the solver's tolerance, so

@@ -645,3 +645,59 @@ fn independent_parts_solve_as_separate_files() {
     assert_eq!(stats.parts, 2);
     assert_eq!(whole.lp_solves, chips.lp_solves + meds.lp_solves);
 }
+
+/// A blocked pair's slack is not shipped (reference seed 51467, reduced).
+/// Essential tier: DE needs 18.4 a period (55.2) and holds 4; AU needs 21
+/// (63) and holds 53.3 + 3.7 = 57. Only DE → AU has a lane (cost 5), so
+/// DE cannot be raised: its fill rate is 4/55.2, AU's 57/63, the shortage
+/// 55.2 − 4 + 63 − 57 = 57.2, and nothing needs shipping (cost 0). When
+/// DE's fill rate was held 1e-8 below its level, the next round moved the
+/// 1e-8 × 55.2 units it freed to AU, and HiGHS shipped them at a cost of
+/// 2.8e-6.
+#[test]
+fn a_blocked_pairs_slack_is_not_shipped() {
+    let text = r#"
+name = "blocked-pair-slack"
+periods = 3
+[[items]]
+id = "oxide"
+[[allies]]
+id = "DE"
+[[allies]]
+id = "AU"
+[[supply]]
+ally = "DE"
+item = "oxide"
+stock = 4
+[[supply]]
+ally = "AU"
+item = "oxide"
+stock = 53.3
+production = [3.7, 0, 0]
+[[demand]]
+ally = "AU"
+item = "oxide"
+tier = "essential"
+quantity = 21
+[[demand]]
+ally = "DE"
+item = "oxide"
+tier = "essential"
+quantity = 18.4
+[[lanes]]
+from = "DE"
+to = "AU"
+cost = 5
+lead_time = 0
+"#;
+    expect(
+        text,
+        None,
+        &[0.0, 57.2, 0.0],
+        &[
+            ("DE", "oxide", "essential", 4.0 / 55.2),
+            ("AU", "oxide", "essential", 57.0 / 63.0),
+        ],
+        0.0,
+    );
+}
