@@ -118,9 +118,20 @@ pub fn style_error(text: &str) -> String {
 }
 
 /// Prints an error message to stderr, coloured only where colour is wanted
-/// (see the module docs). A closed stderr is ignored.
+/// (see the module docs), as `error: …` like clap's own usage errors (a
+/// message that does not start so, e.g. a usage or I/O error, gets the
+/// prefix). A closed stderr is ignored.
 pub fn eprint_error(text: &str) {
-    anstream::eprint!("{}", style_error(text.trim_end()));
+    anstream::eprint!("{}", style_error(&with_error_prefix(text.trim_end())));
+}
+
+/// `text`, starting with `error:`.
+fn with_error_prefix(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with("error:") {
+        text.into()
+    } else {
+        format!("error: {text}").into()
+    }
 }
 
 #[cfg(test)]
@@ -138,6 +149,16 @@ mod tests {
         // Without the escapes, the text is unchanged.
         let plain: String = anstream::adapter::strip_str(&styled).to_string();
         assert_eq!(plain, format!("{text}\n"));
+    }
+
+    #[test]
+    fn every_error_message_starts_with_error() {
+        assert_eq!(
+            with_error_prefix("p.toml: No such file or directory"),
+            "error: p.toml: No such file or directory"
+        );
+        let located = "error: `periods`: must be a whole number\n  --> p.toml:1:11";
+        assert_eq!(with_error_prefix(located), located);
     }
 
     #[test]

@@ -493,6 +493,7 @@ fn output_into_a_missing_directory_is_an_error_and_writes_nothing() {
         .args(["solve", "small.toml", "-o", "no/such/dir/plan.json"])
         .status(2)
         .stdout("")
+        .stderr_has("error: ")
         .stderr_has("no/such/dir/plan.json")
         .run();
     assert!(!out.path("no").exists());
@@ -505,7 +506,7 @@ fn unknown_scenario_is_exit_2_with_the_known_names() {
         .args(["solve", "small.toml", "--scenario", "fab-fir"])
         .status(2)
         .stdout("")
-        .stderr_has("no scenario `fab-fir`")
+        .stderr_has("error: small.toml: no scenario `fab-fir`")
         .stderr_has("fab-fire")
         .stderr_has("air-bridge")
         .run();
@@ -537,7 +538,12 @@ fn parallel_simplex_without_highs_is_a_usage_error() {
         .status(2)
         .stdout("")
         .run();
-    assert!(out.stderr.contains("--solver highs"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("error: --parallel-simplex is for --solver highs"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
