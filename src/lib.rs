@@ -72,6 +72,7 @@ pub mod size;
 pub mod solution;
 pub mod solve;
 pub mod term;
+pub mod units;
 pub mod validate;
 pub mod verify;
 

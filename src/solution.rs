@@ -151,12 +151,10 @@ pub struct Solution {
     pub lp_solves: usize,
 }
 
-/// Quantities below this are reported as zero (solver noise).
+/// Quantities below this many of the LP's units
+/// ([`crate::units::lp_unit`], 1 for ordinary quantities) are reported as
+/// zero (solver noise).
 pub const NOISE: f64 = 1e-9;
-
-fn clean(x: f64) -> f64 {
-    if x.abs() < NOISE { 0.0 } else { x }
-}
 
 impl Solution {
     /// Builds the report fields from `plan`, reading every number from the
@@ -168,6 +166,8 @@ impl Solution {
         verification: Verification,
         lp_solves: usize,
     ) -> Solution {
+        let noise = NOISE * crate::units::lp_unit(p);
+        let clean = |x: f64| if x.abs() < noise { 0.0 } else { x };
         let mut tiers: Vec<TierResult> = p
             .tiers
             .iter()
@@ -206,7 +206,7 @@ impl Solution {
         }
 
         let mut ship: Vec<&(usize, usize, usize, f64)> =
-            plan.ship.iter().filter(|s| s.3 > NOISE).collect();
+            plan.ship.iter().filter(|s| s.3 > noise).collect();
         ship.sort_by_key(|&&(l, k, t, _)| (t, l, k));
         let mut transport = 0.0;
         let shipments = ship
@@ -234,7 +234,7 @@ impl Solution {
                 let (n, x) = (plan.make[i][t], plan.surge[i][t]);
                 production_cost += n * s.production_cost;
                 surge_cost += x * s.surge_cost;
-                if n > NOISE || x > NOISE {
+                if n > noise || x > noise {
                     production.push(ProductionResult {
                         ally: p.allies[s.ally].id.clone(),
                         item: p.items[s.item].id.clone(),

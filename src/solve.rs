@@ -162,6 +162,7 @@ use crate::error::{Error, Result};
 use crate::model::{Model, build};
 use crate::problem::{Fairness, Problem};
 use crate::solution::{Plan, Solution};
+use crate::units::{in_lp_units, lp_unit};
 use crate::verify::verify;
 
 /// How to solve.
@@ -407,10 +408,25 @@ pub fn solve_tuned(
     } else {
         Vec::new()
     };
-    let (plan, stats) = if parts.len() <= 1 {
-        solve_part(p, label, opts, tuning)?
+    // The LP counts in its own unit (see [`crate::units`]); the plan comes
+    // back in the problem's.
+    let unit = lp_unit(p);
+    let in_units;
+    let lp_problem = if unit == 1.0 {
+        p
     } else {
-        solve_parts(p, &parts, &label, opts, tuning)?
+        in_units = in_lp_units(p, unit);
+        &in_units
+    };
+    let (plan, stats) = if parts.len() <= 1 {
+        solve_part(lp_problem, label, opts, tuning)?
+    } else {
+        solve_parts(lp_problem, &parts, &label, opts, tuning)?
+    };
+    let plan = if unit == 1.0 {
+        plan
+    } else {
+        plan.in_units_of(unit)
     };
     let verification = verify(p, &plan);
     let lp_solves = stats.lp_solves();

@@ -11,6 +11,12 @@ pub const TOLERANCE: f64 = 1e-6;
 struct Worst {
     violation: f64,
     what: String,
+    /// Violations are relative to the rule's bound, or to this where the
+    /// bound is smaller (a zero bound, e.g. "no negative shipments"): the
+    /// unit the LP counted in ([`crate::units::lp_unit`]), 1 for ordinary
+    /// quantities. So a plan of billions of units may miss by the same
+    /// fraction of its quantities as one of hundreds.
+    floor: f64,
 }
 
 impl Worst {
@@ -19,7 +25,7 @@ impl Worst {
         let rel = if amount.is_nan() {
             f64::INFINITY
         } else {
-            amount / bound.abs().max(1.0)
+            amount / bound.abs().max(self.floor)
         };
         if rel > self.violation {
             self.violation = rel;
@@ -33,6 +39,7 @@ pub fn verify(p: &Problem, plan: &Plan) -> Verification {
     let mut w = Worst {
         violation: 0.0,
         what: String::new(),
+        floor: crate::units::lp_unit(p),
     };
     let t_len = p.periods;
     let a_id = |a: usize| p.allies[a].id.as_str();

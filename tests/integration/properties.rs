@@ -202,14 +202,37 @@ fn solve(p: &Problem, scenario: Option<&str>) -> Solution {
     s
 }
 
+fn solve_with(p: &Problem, opts: &SolveOptions) -> Solution {
+    let s = allot::solve(p, None, opts).unwrap_or_else(|e| panic!("{}: {e}", opts.solver.name()));
+    assert!(
+        s.verification.ok,
+        "verification failed: {:?}",
+        s.verification
+    );
+    s
+}
+
 fn close(a: f64, b: f64, rel: f64) -> bool {
-    (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
+    close_above(a, b, rel, 1.0)
+}
+
+/// `a` and `b` agree within `rel`, relative to the larger of them or to
+/// `floor`.
+fn close_above(a: f64, b: f64, rel: f64, floor: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()).max(floor)
 }
 
 fn same_optimum(a: &Solution, b: &Solution, cost_factor: Option<f64>, scale: f64, what: &str) {
+    // Quantities scaled below 1 are compared relative to the scale.
+    let floor = scale.min(1.0);
     for (x, y) in a.tiers.iter().zip(&b.tiers) {
         assert!(
-            close(x.weighted_shortage * scale, y.weighted_shortage, 1e-6),
+            close_above(
+                x.weighted_shortage * scale,
+                y.weighted_shortage,
+                1e-6,
+                floor
+            ),
             "{what}: tier {} shortage {} vs {}",
             x.tier,
             x.weighted_shortage,
@@ -231,7 +254,7 @@ fn same_optimum(a: &Solution, b: &Solution, cost_factor: Option<f64>, scale: f64
     }
     if let Some(f) = cost_factor {
         assert!(
-            close(a.cost.total * f, b.cost.total, 1e-6),
+            close_above(a.cost.total * f, b.cost.total, 1e-6, f.min(1.0)),
             "{what}: cost {} vs {}",
             a.cost.total,
             b.cost.total
@@ -369,6 +392,25 @@ proptest! {
         same_optimum(&s, &reversed, Some(1.0), 1.0, "allies reversed");
         let again = solve(&base, None);
         prop_assert_eq!(allot::report::json(&[s]), allot::report::json(&[again]));
+    }
+
+    /// Quantities in the billions or the millionths (chips counted one by
+    /// one, or a file written in millions of units) give the results of
+    /// ordinary ones, scaled, on every backend, and plans that verify.
+    /// Before the LP counted in its own unit (`allot::units`), HiGHS gave
+    /// wrong fill rates or costs on 129 of 500 generated problems scaled by
+    /// 1e8, microlp on 5.
+    #[test]
+    fn huge_and_tiny_quantities_agree(seed in any::<u64>()) {
+        let base = load(&generate(seed, BASE));
+        for solver in SolverKind::available() {
+            let opts = SolveOptions { solver, ..SolveOptions::default() };
+            let s = solve_with(&base, &opts);
+            for scale in [1e8, 1e10, 1e-7] {
+                let scaled = solve_with(&load(&generate(seed, Variant { scale, ..BASE })), &opts);
+                same_optimum(&s, &scaled, Some(scale), scale, &format!("{} scaled by {scale:e}", solver.name()));
+            }
+        }
     }
 
     /// A scenario whose factors are all 1 gives the base results.
