@@ -273,27 +273,41 @@ fn same_optimum(a: &Solution, b: &Solution, cost_factor: Option<f64>, scale: f64
 /// item.
 #[test]
 fn tiny_item_values_keep_the_fill_rates() {
-    let base = load(&generate(41, BASE));
-    let tiny = load(&generate(
+    agree_on_every_backend(
         41,
-        Variant {
-            value_scale: 1e-6,
-            ..BASE
-        },
-    ));
+        &[(
+            Variant {
+                value_scale: 1e-6,
+                ..BASE
+            },
+            Some(1.0),
+            1e-6,
+        )],
+    );
+}
+
+/// Solves the problem of `seed` and each variant of it on every backend
+/// and checks that each variant has the base's optimum, its cost multiplied
+/// by the first factor and its quantities (weighted shortages) by the second.
+fn agree_on_every_backend(seed: u64, variants: &[(Variant, Option<f64>, f64)]) {
+    let base = load(&generate(seed, BASE));
     for solver in SolverKind::available() {
         let opts = SolveOptions {
             solver,
             ..SolveOptions::default()
         };
-        let (a, b) = (solve_with(&base, &opts), solve_with(&tiny, &opts));
-        same_optimum(
-            &a,
-            &b,
-            Some(1.0),
-            1e-6,
-            &format!("{} values ×1e-6", solver.name()),
-        );
+        let s = solve_with(&base, &opts);
+        for &(v, cost_factor, scale) in variants {
+            let other = solve_with(&load(&generate(seed, v)), &opts);
+            let what = format!(
+                "{}: quantities ×{:e}, costs ×{:e}, values ×{:e}",
+                solver.name(),
+                v.scale,
+                v.cost_scale,
+                v.value_scale
+            );
+            same_optimum(&s, &other, cost_factor, scale, &what);
+        }
     }
 }
 
@@ -437,15 +451,8 @@ proptest! {
     /// 1e8, microlp on 5.
     #[test]
     fn huge_and_tiny_quantities_agree(seed in any::<u64>()) {
-        let base = load(&generate(seed, BASE));
-        for solver in SolverKind::available() {
-            let opts = SolveOptions { solver, ..SolveOptions::default() };
-            let s = solve_with(&base, &opts);
-            for scale in [1e8, 1e10, 1e-7] {
-                let scaled = solve_with(&load(&generate(seed, Variant { scale, ..BASE })), &opts);
-                same_optimum(&s, &scaled, Some(scale), scale, &format!("{} scaled by {scale:e}", solver.name()));
-            }
-        }
+        let variants = [1e8, 1e10, 1e-7].map(|scale| (Variant { scale, ..BASE }, Some(scale), scale));
+        agree_on_every_backend(seed, &variants);
     }
 
     /// Money in any unit: item values and costs per unit multiplied by 1e6
@@ -453,18 +460,10 @@ proptest! {
     /// rate, on every backend.
     #[test]
     fn values_and_costs_in_any_unit_agree(seed in any::<u64>()) {
-        let base = load(&generate(seed, BASE));
-        for solver in SolverKind::available() {
-            let opts = SolveOptions { solver, ..SolveOptions::default() };
-            let s = solve_with(&base, &opts);
-            for (cost_scale, value_scale) in [(1e6, 1e-6), (1e-6, 1e6)] {
-                let v = Variant { cost_scale, value_scale, ..BASE };
-                let other = solve_with(&load(&generate(seed, v)), &opts);
-                let what = format!("{}, costs ×{cost_scale:e}, values ×{value_scale:e}", solver.name());
-                // Weighted shortages scale with the values, the cost with the costs.
-                same_optimum(&s, &other, Some(cost_scale), value_scale, &what);
-            }
-        }
+        // Weighted shortages scale with the values, the cost with the costs.
+        let variants = [(1e6, 1e-6), (1e-6, 1e6)]
+            .map(|(cost_scale, value_scale)| (Variant { cost_scale, value_scale, ..BASE }, Some(cost_scale), value_scale));
+        agree_on_every_backend(seed, &variants);
     }
 
     /// A scenario whose factors are all 1 gives the base results.
