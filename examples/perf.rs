@@ -54,8 +54,8 @@ fn child(size: Size, solver: &str, show_progress: bool, parallel_simplex: bool) 
     let solver = SolverKind::from_name(solver).expect("solver");
     let problem = size.problem();
     let started = Instant::now();
-    // With `--progress`, stage starts go to stderr as they happen, so a
-    // long run shows how far it got.
+    // With `--progress`, stage starts and the end of each LP go to stderr
+    // as they happen, so a long run shows how far it got.
     let progress = move |stage: &str| {
         eprintln!("{:9.3}s  {stage}", started.elapsed().as_secs_f64());
     };

@@ -170,7 +170,9 @@ use crate::verify::verify;
 pub struct SolveOptions<'a> {
     /// Which LP backend.
     pub solver: SolverKind,
-    /// Called with a short description before each lexicographic stage.
+    /// Called with a short description before each lexicographic stage
+    /// and after each of its LPs (with the stage's LP count and seconds so
+    /// far: a large problem's leximin stage can run hundreds of LPs).
     /// Solves run in parallel (independent parts, [`solve_many`]) call it
     /// from several threads; the description names the problem, the
     /// scenario and, for a part, which one.
@@ -678,6 +680,16 @@ impl Driver<'_> {
         };
         if let Some(s) = self.stats.stages.last_mut() {
             s.seconds += started.elapsed().as_secs_f64();
+            if let Some(progress) = self.progress {
+                let lps = match s.lps {
+                    1 => "1 LP".to_string(),
+                    n => format!("{n} LPs"),
+                };
+                progress(&format!(
+                    "{}: {} ({lps}, {:.1}s)",
+                    self.label, s.name, s.seconds
+                ));
+            }
         }
         result.map_err(|e| {
             let stage = self

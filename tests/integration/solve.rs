@@ -69,3 +69,48 @@ fn solve_many_returns_each_solve_in_order() {
     let ws = half.tiers[0].weighted_shortage;
     assert!((ws - 60.0).abs() < 1e-6, "{ws}");
 }
+
+/// Progress: a message when each stage starts, then one after each of its
+/// LPs with the stage's count so far, so that a leximin stage of hundreds
+/// of LPs shows how far it got. The counts end at the stage's LP count.
+#[test]
+fn progress_reports_every_lp_of_every_stage() {
+    let problem = allot::generate::Size::new(10, 3, 6).degree(2).problem();
+    let messages = std::sync::Mutex::new(Vec::new());
+    let progress = |m: &str| messages.lock().unwrap().push(m.to_string());
+    let opts = allot::SolveOptions {
+        progress: Some(&progress),
+        ..Default::default()
+    };
+    let (_, stats) = allot::solve::solve_with_stats(&problem, None, &opts).unwrap();
+    let messages = messages.into_inner().unwrap();
+    let fairness_lps: usize = stats
+        .stages
+        .iter()
+        .filter(|s| s.name.ends_with("fairness"))
+        .map(|s| s.lps)
+        .sum();
+    assert!(fairness_lps > 2, "{:?}", stats.stages);
+    for stage in &stats.stages {
+        let start = format!("{}: {}", problem.name, stage.name);
+        let at = messages
+            .iter()
+            .position(|m| *m == start)
+            .unwrap_or_else(|| panic!("no `{start}` in {messages:#?}"));
+        for n in 1..=stage.lps {
+            let lps = if n == 1 {
+                "1 LP".into()
+            } else {
+                format!("{n} LPs")
+            };
+            let prefix = format!("{start} ({lps}, ");
+            let m = &messages[at + n];
+            assert!(
+                m.starts_with(&prefix) && m.ends_with("s)"),
+                "{m} after {start}"
+            );
+        }
+    }
+    let total: usize = stats.stages.iter().map(|s| s.lps + 1).sum();
+    assert_eq!(messages.len(), total, "{messages:#?}");
+}
