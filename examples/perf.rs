@@ -63,6 +63,7 @@ fn child(size: Size, solver: &str, show_progress: bool, parallel_simplex: bool) 
         solver,
         progress: show_progress.then_some(&progress as &(dyn Fn(&str) + Sync)),
         parallel_simplex,
+        time_limit: None,
     };
     let (solution, stats) =
         allot::solve::solve_with_stats(&problem, None, &opts).expect("solve failed");

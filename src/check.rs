@@ -98,6 +98,10 @@ pub struct CheckArgs {
     /// Print the time of every solve to stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Give up a solve that has run this many seconds (it counts as a
+    /// solver error: exit status 3).
+    #[arg(long, value_name = "SECONDS", value_parser = crate::cli::seconds)]
+    pub time_limit: Option<std::time::Duration>,
 }
 
 /// Output formats of `allot check`.
@@ -121,6 +125,8 @@ pub struct CheckOptions {
     pub bless: bool,
     /// Worker threads; 0 for the number of cores.
     pub jobs: usize,
+    /// Wall-clock limit of each solve ([`SolveOptions::time_limit`]).
+    pub time_limit: Option<std::time::Duration>,
 }
 
 /// The verdict on one solve.
@@ -478,6 +484,7 @@ pub fn check_files(
         solver: opts.solver,
         progress: None,
         parallel_simplex: false,
+        time_limit: opts.time_limit,
     };
     let mut reports = Vec::with_capacity(files.len());
     let next_job = AtomicUsize::new(0);
@@ -1093,6 +1100,7 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         strict: args.strict,
         bless: args.bless,
         jobs: args.jobs.unwrap_or(0),
+        time_limit: args.time_limit,
     };
     let mut print_error: Option<Error> = None;
     let mut on_file = |f: &FileReport| {

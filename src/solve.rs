@@ -152,7 +152,7 @@
 //! the best non-improving columns with the priced ones (as many passes,
 //! more pivots).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -186,6 +186,12 @@ pub struct SolveOptions<'a> {
     /// that starts while another HiGHS solve runs (parts and scenarios
     /// solved in parallel) stays serial. The embedded backend ignores it.
     pub parallel_simplex: bool,
+    /// Wall-clock limit of each solve (the base problem's, or one
+    /// scenario's: [`solve_many`] gives each its own). When it is reached,
+    /// the solve fails with [`Error::Solver`] (exit status 3), naming the
+    /// stage it got to. The limit is checked before every LP; HiGHS also
+    /// stops inside an LP, microlp finishes the one it is solving.
+    pub time_limit: Option<Duration>,
 }
 
 impl std::fmt::Debug for SolveOptions<'_> {
@@ -193,6 +199,7 @@ impl std::fmt::Debug for SolveOptions<'_> {
         f.debug_struct("SolveOptions")
             .field("solver", &self.solver)
             .field("parallel_simplex", &self.parallel_simplex)
+            .field("time_limit", &self.time_limit)
             .finish_non_exhaustive()
     }
 }
@@ -420,10 +427,11 @@ pub fn solve_tuned(
         in_units = in_lp_units(p, unit);
         &in_units
     };
+    let deadline = opts.time_limit.map(|limit| Instant::now() + limit);
     let (plan, stats) = if parts.len() <= 1 {
-        solve_part(lp_problem, label, opts, tuning)?
+        solve_part(lp_problem, label, opts, tuning, deadline)?
     } else {
-        solve_parts(lp_problem, &parts, &label, opts, tuning)?
+        solve_parts(lp_problem, &parts, &label, opts, tuning, deadline)?
     };
     let plan = if unit == 1.0 {
         plan
@@ -470,6 +478,7 @@ fn solve_part(
     label: String,
     opts: &SolveOptions,
     tuning: Tuning,
+    deadline: Option<Instant>,
 ) -> Result<(Plan, SolveStats)> {
     let started = Instant::now();
     let model = build(p);
@@ -492,6 +501,7 @@ fn solve_part(
         backend: opts.solver.name(),
         stats: &mut stats,
         progress: opts.progress,
+        deadline: deadline.zip(opts.time_limit),
     };
     let outcome = lexicographic(&mut driver, p, &model)?;
     let plan = plan_from(p, &model, &outcome.values);
@@ -508,11 +518,13 @@ fn solve_parts(
     label: &str,
     opts: &SolveOptions,
     tuning: Tuning,
+    deadline: Option<Instant>,
 ) -> Result<(Plan, SolveStats)> {
     let n = parts.len();
     let one = |(i, part): (usize, &Component)| {
         let sub = part.problem(p);
-        solve_part(&sub, format!("{label} (part {}/{n})", i + 1), opts, tuning)
+        let label = format!("{label} (part {}/{n})", i + 1);
+        solve_part(&sub, label, opts, tuning, deadline)
     };
     let results: Vec<Result<(Plan, SolveStats)>> = if tuning.parallel {
         parts.par_iter().enumerate().map(one).collect()
@@ -587,6 +599,8 @@ struct Driver<'a> {
     backend: &'static str,
     stats: &'a mut SolveStats,
     progress: Option<&'a (dyn Fn(&str) + Sync)>,
+    /// When the solve must end ([`SolveOptions::time_limit`]), and the limit.
+    deadline: Option<(Instant, Duration)>,
 }
 
 /// Slack of a tier's hold row `Σ value·u ≥ best − slack`. It is sized by
@@ -606,6 +620,11 @@ fn shortage_slack(best: f64, weighted_demand: f64, served: &[(usize, f64)]) -> f
         .fold(f64::INFINITY, f64::min);
     let unit = if unit.is_finite() { unit } else { 1.0 };
     HOLD * (weighted_demand - best).max(unit) + 1e-14 * weighted_demand.abs()
+}
+
+/// What a solve that ran out of time says.
+fn time_limit_message(limit: Duration) -> String {
+    format!("the time limit of {} s was reached", limit.as_secs_f64())
 }
 
 /// Most a hold's slack is multiplied by before the solve is given up.
@@ -651,7 +670,21 @@ impl Driver<'_> {
         let started = Instant::now();
         let mut loosening = 1.0;
         let result = loop {
-            let r = self.session.solve(sense, objective);
+            let r = match self.deadline {
+                Some((deadline, limit)) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        Err(LpFailure::Limit(time_limit_message(limit)))
+                    } else {
+                        self.session.set_time_limit(left.as_secs_f64());
+                        self.session.solve(sense, objective).map_err(|e| match e {
+                            LpFailure::Limit(_) => LpFailure::Limit(time_limit_message(limit)),
+                            e => e,
+                        })
+                    }
+                }
+                None => self.session.solve(sense, objective),
+            };
             if let Some(s) = self.stats.stages.last_mut() {
                 s.lps += 1;
             }
@@ -698,6 +731,13 @@ impl Driver<'_> {
                 .last()
                 .map_or_else(String::new, |s| s.name.clone());
             let help = match e {
+                LpFailure::Limit(_) if self.deadline.is_some() => {
+                    if self.backend == SolverKind::Microlp.name() {
+                        "raise --time-limit, or try --solver highs (much faster on large problems)"
+                    } else {
+                        "raise --time-limit"
+                    }
+                }
                 LpFailure::Limit(_) => "raise the limit or try another --solver",
                 _ => "this should not happen for a valid problem; try another --solver and report the file",
             };

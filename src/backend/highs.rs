@@ -110,6 +110,8 @@ struct Instance {
     /// Cold runs may price in parallel ([`Session::set_parallel`]); they do
     /// when no other HiGHS run is in progress in the process.
     parallel: Cell<bool>,
+    /// Seconds each run may take ([`Session::set_time_limit`]).
+    time_limit: Cell<f64>,
 }
 
 impl Instance {
@@ -121,6 +123,7 @@ impl Instance {
             raw: NonNull::new(raw).expect("HiGHS could not create an instance"),
             cold: Cell::new(false),
             parallel: Cell::new(false),
+            time_limit: Cell::new(f64::INFINITY),
         };
         inst.set_bool("output_flag", false);
         inst.set_double("primal_feasibility_tolerance", 1e-9);
@@ -285,6 +288,16 @@ impl Instance {
                 SIMPLEX_DUAL
             };
             self.set_int("simplex_strategy", strategy);
+        }
+        if self.time_limit.get().is_finite() {
+            // HiGHS measures its time limit from the instance's clocks,
+            // which run on over every run (until HiGHS 2.0): zeroed here,
+            // so that the limit is this run's.
+            // SAFETY: the instance is live.
+            unsafe {
+                sys::Highs_zeroAllClocks(self.ptr());
+            }
+            self.set_double("time_limit", self.time_limit.get());
         }
         // SAFETY: the instance is live.
         let run = unsafe { sys::Highs_run(self.ptr()) };
@@ -520,6 +533,7 @@ impl HighsSession {
             return;
         }
         inst.set_method(Method::Primal);
+        inst.time_limit.set(self.full.time_limit.get());
         inst.set_string("presolve", "off");
         // HiGHS's primal simplex perturbs bounds against degeneracy and,
         // at the end of a run, removes the perturbation and cleans up. On
@@ -688,6 +702,13 @@ impl Session for HighsSession {
         self.full.parallel.set(parallel);
     }
 
+    fn set_time_limit(&mut self, seconds: f64) {
+        self.full.time_limit.set(seconds);
+        if let Some(r) = &self.restricted {
+            r.inst.time_limit.set(seconds);
+        }
+    }
+
     fn set_method(&mut self, method: Method) {
         if method != Method::Primal {
             // A dual simplex warm start continues from the restricted
@@ -765,6 +786,7 @@ impl Session for HighsSession {
         if self.method == Method::Primal && self.restricted.is_some() {
             match self.solve_restricted(sense, objective) {
                 Ok(out) => return Ok(out),
+                Err(e @ LpFailure::Limit(_)) => return Err(e),
                 // Infeasible without the left-out columns, or stuck: the
                 // whole LP decides, from the copy's basis.
                 Err(_) => self.leave_restricted(true),
@@ -788,6 +810,8 @@ impl Session for HighsSession {
                     // prove the same again, slowly.
                     return Err(e);
                 }
+            } else if matches!(e, LpFailure::Limit(_)) {
+                return Err(e);
             } else {
                 // A warm start can stall on numerical trouble: retry once from
                 // scratch before giving up.
@@ -858,6 +882,19 @@ mod tests {
             close(duals[0].abs(), 0.4) && close(duals[1].abs(), 0.2),
             "{duals:?}"
         );
+    }
+
+    /// A solve past its time limit fails with `Limit` (HiGHS checks the
+    /// limit as a run starts); a later, generous limit solves as usual.
+    #[test]
+    fn time_limit_stops_a_solve() {
+        let mut s = Highs.open(&lp());
+        s.set_time_limit(1e-9);
+        let out = s.solve(Sense::Maximise, &[(0, 1.0), (1, 1.0)]);
+        assert!(matches!(out, Err(LpFailure::Limit(_))), "{out:?}");
+        s.set_time_limit(3600.0);
+        let out = s.solve(Sense::Maximise, &[(0, 1.0), (1, 1.0)]).unwrap();
+        assert!(close(out.objective, 2.8), "{out:?}");
     }
 
     #[test]

@@ -90,6 +90,12 @@ pub trait Session {
     fn set_parallel(&mut self, parallel: bool) {
         let _ = parallel;
     }
+    /// Limits each following solve to `seconds` of wall-clock time, after
+    /// which it fails with [`LpFailure::Limit`]. A backend that cannot stop
+    /// inside a solve ignores it (the driver still checks between solves).
+    fn set_time_limit(&mut self, seconds: f64) {
+        let _ = seconds;
+    }
     /// Adds a column with bounds; returns its index.
     fn add_col(&mut self, lo: f64, hi: f64, name: &str) -> usize;
     /// Adds a *switch* column: one whose bounds the driver moves, again and

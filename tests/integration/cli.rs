@@ -688,3 +688,65 @@ fn colour_only_when_wanted_and_never_with_no_color() {
         .run();
     assert!(!out.stdout.contains(esc), "{:?}", out.stdout);
 }
+
+/// `--time-limit`: a solve out of time is a solver failure (exit 3) that
+/// names the limit, the stage it reached and what to do; nothing goes to
+/// stdout. A limit it stays within changes nothing.
+#[test]
+fn time_limit_ends_a_solve_with_status_3() {
+    for solver in allot::SolverKind::available() {
+        Test::new()
+            .file("small.toml", SMALL)
+            .args([
+                "solve",
+                "small.toml",
+                "--all-scenarios",
+                "--time-limit",
+                "1e-9",
+            ])
+            .args(["--solver", solver.name()])
+            .status(3)
+            .stdout("")
+            .stderr_has("error: solver ")
+            .stderr_has("at stage critical: shortage")
+            .stderr_has("the time limit of 0.000000001 s was reached")
+            .stderr_has("help: raise --time-limit")
+            .run();
+    }
+    let free = Test::new()
+        .file("small.toml", SMALL)
+        .args(["solve", "small.toml", "--all-scenarios", "--format", "json"])
+        .run();
+    Test::new()
+        .file("small.toml", SMALL)
+        .args(["solve", "small.toml", "--all-scenarios", "--format", "json"])
+        .args(["--time-limit", "3600"])
+        .stdout(&free.stdout)
+        .run();
+    Test::new()
+        .file("small.toml", SMALL)
+        .args(["check", "small.toml", "--time-limit", "1e-9"])
+        .status(3)
+        .stderr_has("the time limit of 0.000000001 s was reached")
+        .run();
+}
+
+#[test]
+fn time_limit_must_be_a_positive_number_of_seconds() {
+    for (value, says) in [
+        ("0", "the time limit must be above 0 seconds, got `0`"),
+        ("-3", "the time limit must be above 0 seconds, got `-3`"),
+        ("NaN", "the time limit must be above 0 seconds, got `NaN`"),
+        ("soon", "`soon` is not a number of seconds"),
+        ("inf", "`inf` seconds is out of range"),
+    ] {
+        Test::new()
+            .file("small.toml", SMALL)
+            .args(["solve", "small.toml", &format!("--time-limit={value}")])
+            .status(2)
+            .stdout("")
+            .stderr_has("error: ")
+            .stderr_has(says)
+            .run();
+    }
+}
