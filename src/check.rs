@@ -1105,11 +1105,11 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     let mut print_error: Option<Error> = None;
     let mut on_file = |f: &FileReport| {
         if let Some(e) = &f.error {
-            eprintln!("{e}");
+            crate::term::eprint_error(e);
         }
         for s in &f.solves {
             if let Some(m) = &s.message {
-                eprintln!("{m}");
+                crate::term::eprint_error(m);
             }
             if args.timings {
                 eprintln!("{:>9.3}s  {}", s.seconds, label(f, s));

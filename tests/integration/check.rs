@@ -157,6 +157,7 @@ fn a_bad_file_is_reported_with_exit_2_and_the_others_still_checked() {
         .stdout_has("ok         ./a-good.toml  critical 20")
         .stdout_has("ERROR      ./b-bad.toml  does not load")
         .stdout_has("1 errors")
+        .stderr_has("error: ")
         .stderr_has("b-bad.toml:18:")
         .run();
 }

@@ -727,6 +727,7 @@ fn time_limit_ends_a_solve_with_status_3() {
         .file("small.toml", SMALL)
         .args(["check", "small.toml", "--time-limit", "1e-9"])
         .status(3)
+        .stderr_has("error: solver ")
         .stderr_has("the time limit of 0.000000001 s was reached")
         .run();
 }
