@@ -670,21 +670,22 @@ impl Driver<'_> {
         let started = Instant::now();
         let mut loosening = 1.0;
         let result = loop {
-            let r = match self.deadline {
-                Some((deadline, limit)) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        Err(LpFailure::Limit(time_limit_message(limit)))
-                    } else {
-                        self.session.set_time_limit(left.as_secs_f64());
-                        self.session.solve(sense, objective).map_err(|e| match e {
-                            LpFailure::Limit(_) => LpFailure::Limit(time_limit_message(limit)),
-                            e => e,
-                        })
-                    }
+            if let Some((deadline, limit)) = self.deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break Err(LpFailure::Limit(time_limit_message(limit)));
                 }
-                None => self.session.solve(sense, objective),
-            };
+                self.session.set_time_limit(left.as_secs_f64());
+            }
+            let r = self
+                .session
+                .solve(sense, objective)
+                .map_err(|e| match (e, self.deadline) {
+                    (LpFailure::Limit(_), Some((_, limit))) => {
+                        LpFailure::Limit(time_limit_message(limit))
+                    }
+                    (e, _) => e,
+                });
             if let Some(s) = self.stats.stages.last_mut() {
                 s.lps += 1;
             }
