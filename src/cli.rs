@@ -96,8 +96,7 @@ pub struct SolveArgs {
     #[arg(long, value_name = "N", default_value_t = crate::size::DEFAULT_MAX_SIZE, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_size: u64,
     /// Give up a solve (the base problem or one scenario) that has run this
-    /// many seconds: exit status 3, naming the stage it reached. Checked
-    /// before every LP; HiGHS also stops inside one.
+    /// many seconds: exit status 3, naming the stage it reached.
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     pub time_limit: Option<Duration>,
 }

@@ -189,8 +189,9 @@ pub struct SolveOptions<'a> {
     /// Wall-clock limit of each solve (the base problem's, or one
     /// scenario's: [`solve_many`] gives each its own). When it is reached,
     /// the solve fails with [`Error::Solver`] (exit status 3), naming the
-    /// stage it got to. The limit is checked before every LP; HiGHS also
-    /// stops inside an LP, microlp finishes the one it is solving.
+    /// stage it got to. The limit is checked before every LP, and each LP
+    /// is given the time left ([`Session::set_time_limit`]; microlp's
+    /// in-place re-solves get what was left when their model was built).
     pub time_limit: Option<Duration>,
 }
 

@@ -25,7 +25,14 @@
 //! benchmark a round or check took 30–50 ms rebuilt and mostly under 3 ms
 //! in place; with the tier's shortage in the same model, the full solve
 //! went from 1.04 s to 0.11 s, and on 15×3×8 from 13.6 s to 2.6 s.
+//!
+//! A time limit ([`Session::set_time_limit`]) is microlp's own: a build
+//! gets the time left, and the in-place re-solves of a model each get what
+//! was left when it was built (microlp fixes a model's limit per call). A
+//! solve stopped by it, with or without a feasible point, is
+//! [`LpFailure::Limit`].
 
+use good_lp::solvers::WithTimeLimit;
 use good_lp::{Expression, ProblemVariables, ResolutionError, SolverModel, Variable, variable};
 
 use super::{Backend, LpFailure, LpOutcome, Sense, Session};
@@ -62,6 +69,8 @@ struct MicrolpSession {
     warm: Vec<Warm>,
     /// Solves answered by re-solving a kept model in place.
     in_place: usize,
+    /// Seconds a build may take ([`Session::set_time_limit`]).
+    time_limit: Option<f64>,
 }
 
 impl MicrolpSession {
@@ -73,11 +82,16 @@ impl MicrolpSession {
             lp: lp.clone(),
             warm: Vec::new(),
             in_place: 0,
+            time_limit: None,
         }
     }
 }
 
 impl Session for MicrolpSession {
+    fn set_time_limit(&mut self, seconds: f64) {
+        self.time_limit = Some(seconds);
+    }
+
     fn add_col(&mut self, lo: f64, hi: f64, name: &str) -> usize {
         self.lp.cols.push(Column {
             name: name.to_string(),
@@ -137,26 +151,30 @@ impl Session for MicrolpSession {
             .map(|i| self.warm.remove(i))
             .and_then(|w| {
                 let edits = w.edits(&self.lp, &self.stamps)?;
-                w.edit(&self.lp, edits).ok()
+                Some(w.edit(&self.lp, edits))
             });
+        let limit = self.time_limit;
         let warm = match warm {
-            Some(w) => {
+            Some(Ok(w)) => {
                 self.in_place += 1;
                 w
             }
+            Some(Err(e @ LpFailure::Limit(_))) => return Err(e),
             // Switch columns are kept variables only for an objective on
             // them (a tier's shortage, leximin rounds and checks); for the
             // others they are presolved like any column.
             None if objective.iter().any(|&(c, _)| self.switch[c].is_some()) => {
-                match Warm::build(&self.lp, Some(&self.switch), &self.stamps, sense, objective) {
+                let switch = Some(self.switch.as_slice());
+                match Warm::build(&self.lp, switch, &self.stamps, sense, objective, limit) {
                     Ok(w) => w,
+                    Err(e @ LpFailure::Limit(_)) => return Err(e),
                     // The build solves a relaxation first (switch columns
-                    // over their whole range) and then fixes; whatever went
-                    // wrong, a plain build of the LP as it is decides.
-                    Err(_) => Warm::build(&self.lp, None, &self.stamps, sense, objective)?,
+                    // over their whole range) and then fixes; whatever else
+                    // went wrong, a plain build of the LP as it is decides.
+                    Err(_) => Warm::build(&self.lp, None, &self.stamps, sense, objective, limit)?,
                 }
             }
-            None => Warm::build(&self.lp, None, &self.stamps, sense, objective)?,
+            _ => Warm::build(&self.lp, None, &self.stamps, sense, objective, limit)?,
         };
         let out = warm.outcome();
         // Only a model with switch columns can be re-solved after a change;
@@ -199,14 +217,28 @@ enum Edit {
 /// (relative), and the step up taken when such a fix fails.
 const FIX_STEP: f64 = 1e-9;
 
-/// The solution of a re-solve, or why there is none.
+/// The solution of a re-solve, or why there is none: a solve stopped by
+/// its time limit may still carry a feasible point, which is no optimum.
 fn solved(
     outcome: Result<microlp::SolveOutcome, microlp::Error>,
 ) -> Result<microlp::Solution, LpFailure> {
-    outcome
-        .map_err(failure)?
-        .into_solution()
-        .map_err(|i| LpFailure::Limit(format!("{:?}", i.termination_reason())))
+    optimal(
+        outcome
+            .map_err(failure)?
+            .into_solution()
+            .map_err(|i| LpFailure::Limit(format!("{:?}", i.termination_reason())))?,
+    )
+}
+
+/// `solution` if microlp proved it optimal.
+fn optimal(solution: microlp::Solution) -> Result<microlp::Solution, LpFailure> {
+    match solution.status() {
+        microlp::SolutionStatus::Optimal => Ok(solution),
+        _ => Err(LpFailure::Limit(format!(
+            "{:?}",
+            solution.termination_reason()
+        ))),
+    }
 }
 
 fn failure(e: microlp::Error) -> LpFailure {
@@ -227,6 +259,7 @@ impl Warm {
         stamps: &[u64],
         sense: Sense,
         objective: &[(usize, f64)],
+        time_limit: Option<f64>,
     ) -> Result<Warm, LpFailure> {
         let range: Vec<Option<(f64, f64)>> = match switch {
             Some(switch) => lp
@@ -272,6 +305,9 @@ impl Warm {
             Sense::Maximise => vars.maximise(obj),
         };
         let mut model = unsolved.using(good_lp::microlp);
+        if let Some(seconds) = time_limit {
+            model = model.with_time_limit(seconds);
+        }
         for &r in &reduced.rows {
             let Row { coefs, lo, hi, .. } = &lp.rows[r];
             if lo.is_finite() && lo == hi {
@@ -285,14 +321,22 @@ impl Warm {
                 model.add_constraint(expr(coefs).leq(*hi));
             }
         }
-        let solution = model
-            .solve()
-            .map_err(|e| match e {
-                ResolutionError::Infeasible => LpFailure::Infeasible,
-                ResolutionError::Unbounded => LpFailure::Unbounded,
-                other => LpFailure::Other(other.to_string()),
-            })?
-            .into_inner();
+        let solution = optimal(
+            model
+                .solve()
+                .map_err(|e| match e {
+                    ResolutionError::Infeasible => LpFailure::Infeasible,
+                    ResolutionError::Unbounded => LpFailure::Unbounded,
+                    // good_lp's word for a limit hit before any feasible point.
+                    ResolutionError::Other(m)
+                        if time_limit.is_some() && m.starts_with("Time limit") =>
+                    {
+                        LpFailure::Limit(m.to_string())
+                    }
+                    other => LpFailure::Other(other.to_string()),
+                })?
+                .into_inner(),
+        )?;
         // good_lp adds microlp's variables in its own order, which is ours.
         let mut handles = solution.iter().map(|(v, _)| v);
         let vars: Vec<Option<microlp::Variable>> = cols
@@ -563,6 +607,29 @@ mod tests {
         assert_eq!(out.values[2], 2.0);
     }
 
+    /// A build past its time limit fails with `Limit` (microlp checks its
+    /// deadline as it pivots); a generous limit solves as usual. The LP
+    /// (max x0 + x1 + x2 over x0 + x1 + x2 ≤ 5 and x0 + 2·x1 ≤ 4, all in
+    /// [0, 10]) keeps two rows after presolve, so microlp has work to do.
+    #[test]
+    fn time_limit_stops_a_build() {
+        let lp = Lp {
+            cols: vec![col(0.0, 10.0), col(0.0, 10.0), col(0.0, 10.0)],
+            rows: vec![
+                row(&[(0, 1.0), (1, 1.0), (2, 1.0)], f64::NEG_INFINITY, 5.0),
+                row(&[(0, 1.0), (1, 2.0)], f64::NEG_INFINITY, 4.0),
+            ],
+        };
+        let obj = [(0, 1.0), (1, 1.0), (2, 1.0)];
+        let mut session = Microlp.open(&lp);
+        session.set_time_limit(1e-12);
+        let out = session.solve(Sense::Maximise, &obj);
+        assert!(matches!(out, Err(LpFailure::Limit(_))), "{out:?}");
+        session.set_time_limit(3600.0);
+        let out = session.solve(Sense::Maximise, &obj).unwrap();
+        assert!((out.objective - 5.0).abs() < 1e-9, "{out:?}");
+    }
+
     /// Fixing x1 at 3 makes x0 = 4 − 3 = 1 by r0 (an equality with one free
     /// column), which r1 (x0 ≥ 2) then contradicts: infeasible, found by the
     /// presolve alone. Fixing x1 at 2 instead gives x0 = 2, which fits.
@@ -707,8 +774,15 @@ mod tests {
                 }
                 let obj = &objectives[rng.below(2) as usize];
                 let warm = session.solve(Sense::Maximise, obj);
-                let fresh = Warm::build(&session.lp, None, &session.stamps, Sense::Maximise, obj)
-                    .map(|w| w.outcome());
+                let fresh = Warm::build(
+                    &session.lp,
+                    None,
+                    &session.stamps,
+                    Sense::Maximise,
+                    obj,
+                    None,
+                )
+                .map(|w| w.outcome());
                 match (&warm, &fresh) {
                     (Ok(a), Ok(b)) => {
                         assert!(
