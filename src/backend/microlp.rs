@@ -261,6 +261,7 @@ impl Warm {
         objective: &[(usize, f64)],
         time_limit: Option<f64>,
     ) -> Result<Warm, LpFailure> {
+        let started = std::time::Instant::now();
         let range: Vec<Option<(f64, f64)>> = match switch {
             Some(switch) => lp
                 .cols
@@ -305,9 +306,6 @@ impl Warm {
             Sense::Maximise => vars.maximise(obj),
         };
         let mut model = unsolved.using(good_lp::microlp);
-        if let Some(seconds) = time_limit {
-            model = model.with_time_limit(seconds);
-        }
         for &r in &reduced.rows {
             let Row { coefs, lo, hi, .. } = &lp.rows[r];
             if lo.is_finite() && lo == hi {
@@ -320,6 +318,14 @@ impl Warm {
             if hi.is_finite() {
                 model.add_constraint(expr(coefs).leq(*hi));
             }
+        }
+        if let Some(seconds) = time_limit {
+            // What is left after the presolve and the model's construction.
+            let left = seconds - started.elapsed().as_secs_f64();
+            if left <= 0.0 {
+                return Err(LpFailure::Limit("time limit reached while building".into()));
+            }
+            model = model.with_time_limit(left);
         }
         let solution = optimal(
             model
