@@ -154,12 +154,18 @@ impl Session for MicrolpSession {
                 Some(w.edit(&self.lp, edits))
             });
         let limit = self.time_limit;
+        // An edit that failed (other than by the time limit) rebuilds.
         let warm = match warm {
-            Some(Ok(w)) => {
+            Some(Err(e @ LpFailure::Limit(_))) => return Err(e),
+            Some(Err(_)) => None,
+            Some(Ok(w)) => Some(w),
+            None => None,
+        };
+        let warm = match warm {
+            Some(w) => {
                 self.in_place += 1;
                 w
             }
-            Some(Err(e @ LpFailure::Limit(_))) => return Err(e),
             // Switch columns are kept variables only for an objective on
             // them (a tier's shortage, leximin rounds and checks); for the
             // others they are presolved like any column.
@@ -174,7 +180,7 @@ impl Session for MicrolpSession {
                     Err(_) => Warm::build(&self.lp, None, &self.stamps, sense, objective, limit)?,
                 }
             }
-            _ => Warm::build(&self.lp, None, &self.stamps, sense, objective, limit)?,
+            None => Warm::build(&self.lp, None, &self.stamps, sense, objective, limit)?,
         };
         let out = warm.outcome();
         // Only a model with switch columns can be re-solved after a change;
