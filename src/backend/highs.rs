@@ -26,6 +26,7 @@ use std::cell::Cell;
 use std::ffi::{CString, c_void};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use highs_sys as sys;
 
@@ -110,8 +111,9 @@ struct Instance {
     /// Cold runs may price in parallel ([`Session::set_parallel`]); they do
     /// when no other HiGHS run is in progress in the process.
     parallel: Cell<bool>,
-    /// Seconds each run may take ([`Session::set_time_limit`]).
-    time_limit: Cell<f64>,
+    /// When runs must stop ([`Session::set_time_limit`]): every run of a
+    /// solve (pricing passes, retries) shares it.
+    deadline: Cell<Option<Instant>>,
 }
 
 impl Instance {
@@ -123,7 +125,7 @@ impl Instance {
             raw: NonNull::new(raw).expect("HiGHS could not create an instance"),
             cold: Cell::new(false),
             parallel: Cell::new(false),
-            time_limit: Cell::new(f64::INFINITY),
+            deadline: Cell::new(None),
         };
         inst.set_bool("output_flag", false);
         inst.set_double("primal_feasibility_tolerance", 1e-9);
@@ -289,7 +291,11 @@ impl Instance {
             };
             self.set_int("simplex_strategy", strategy);
         }
-        if self.time_limit.get().is_finite() {
+        if let Some(deadline) = self.deadline.get() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(LpFailure::Limit("HiGHS time limit".into()));
+            }
             // HiGHS measures its time limit from the instance's clocks,
             // which run on over every run (until HiGHS 2.0): zeroed here,
             // so that the limit is this run's.
@@ -297,7 +303,7 @@ impl Instance {
             unsafe {
                 sys::Highs_zeroAllClocks(self.ptr());
             }
-            self.set_double("time_limit", self.time_limit.get());
+            self.set_double("time_limit", left.as_secs_f64());
         }
         // SAFETY: the instance is live.
         let run = unsafe { sys::Highs_run(self.ptr()) };
@@ -533,7 +539,7 @@ impl HighsSession {
             return;
         }
         inst.set_method(Method::Primal);
-        inst.time_limit.set(self.full.time_limit.get());
+        inst.deadline.set(self.full.deadline.get());
         inst.set_string("presolve", "off");
         // HiGHS's primal simplex perturbs bounds against degeneracy and,
         // at the end of a run, removes the perturbation and cleans up. On
@@ -703,9 +709,12 @@ impl Session for HighsSession {
     }
 
     fn set_time_limit(&mut self, seconds: f64) {
-        self.full.time_limit.set(seconds);
+        let deadline = Duration::try_from_secs_f64(seconds)
+            .ok()
+            .and_then(|d| Instant::now().checked_add(d));
+        self.full.deadline.set(deadline);
         if let Some(r) = &self.restricted {
-            r.inst.time_limit.set(seconds);
+            r.inst.deadline.set(deadline);
         }
     }
 
@@ -884,8 +893,8 @@ mod tests {
         );
     }
 
-    /// A solve past its time limit fails with `Limit` (HiGHS checks the
-    /// limit as a run starts); a later, generous limit solves as usual.
+    /// A solve past its time limit fails with `Limit`; a later, generous
+    /// limit solves as usual.
     #[test]
     fn time_limit_stops_a_solve() {
         let mut s = Highs.open(&lp());

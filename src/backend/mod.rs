@@ -90,9 +90,11 @@ pub trait Session {
     fn set_parallel(&mut self, parallel: bool) {
         let _ = parallel;
     }
-    /// Limits each following solve to `seconds` of wall-clock time, after
-    /// which it fails with [`LpFailure::Limit`]. A backend that cannot stop
-    /// inside a solve ignores it (the driver still checks between solves).
+    /// Gives the following solves `seconds` of wall-clock time from now
+    /// (the driver sets it before each solve to the time its solve has
+    /// left); a solve that runs out fails with [`LpFailure::Limit`]. A
+    /// backend that cannot stop inside a solve ignores it (the driver still
+    /// checks between solves).
     fn set_time_limit(&mut self, seconds: f64) {
         let _ = seconds;
     }
