@@ -304,6 +304,8 @@ impl Instance {
                 sys::Highs_zeroAllClocks(self.ptr());
             }
             self.set_double("time_limit", left.as_secs_f64());
+        } else {
+            self.set_double("time_limit", f64::INFINITY);
         }
         // SAFETY: the instance is live.
         let run = unsafe { sys::Highs_run(self.ptr()) };
@@ -904,6 +906,10 @@ mod tests {
         s.set_time_limit(3600.0);
         let out = s.solve(Sense::Maximise, &[(0, 1.0), (1, 1.0)]).unwrap();
         assert!(close(out.objective, 2.8), "{out:?}");
+        // No limit at all (what `set_time_limit` makes of infinity).
+        s.set_time_limit(f64::INFINITY);
+        let out = s.solve(Sense::Minimise, &[(0, 1.0)]).unwrap();
+        assert!(close(out.objective, 0.0), "{out:?}");
     }
 
     #[test]
