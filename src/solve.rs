@@ -189,9 +189,10 @@ pub struct SolveOptions<'a> {
     /// Wall-clock limit of each solve (the base problem's, or one
     /// scenario's: [`solve_many`] gives each its own). When it is reached,
     /// the solve fails with [`Error::Solver`] (exit status 3), naming the
-    /// stage it got to. The limit is checked before every LP, and each LP
-    /// is given the time left ([`Session::set_time_limit`]; microlp's
-    /// in-place re-solves get what was left when their model was built).
+    /// stage it got to. The limit is checked before every LP, and the
+    /// backends stop inside an LP at the deadline ([`Session::set_deadline`];
+    /// microlp's in-place re-solves get what was left when their model was
+    /// built).
     pub time_limit: Option<Duration>,
 }
 
@@ -493,6 +494,7 @@ fn solve_part(
     let backend = opts.solver.backend();
     let mut session = backend.open(&model.lp);
     session.set_parallel(opts.parallel_simplex);
+    session.set_deadline(deadline);
     let mut driver = Driver {
         session,
         duals: tuning.use_duals && backend.has_duals(),
@@ -671,12 +673,10 @@ impl Driver<'_> {
         let started = Instant::now();
         let mut loosening = 1.0;
         let result = loop {
-            if let Some((deadline, limit)) = self.deadline {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break Err(LpFailure::Limit(time_limit_message(limit)));
-                }
-                self.session.set_time_limit(left.as_secs_f64());
+            if let Some((deadline, limit)) = self.deadline
+                && Instant::now() >= deadline
+            {
+                break Err(LpFailure::Limit(time_limit_message(limit)));
             }
             let r = self
                 .session

@@ -26,7 +26,7 @@ use std::cell::Cell;
 use std::ffi::{CString, c_void};
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use highs_sys as sys;
 
@@ -111,7 +111,7 @@ struct Instance {
     /// Cold runs may price in parallel ([`Session::set_parallel`]); they do
     /// when no other HiGHS run is in progress in the process.
     parallel: Cell<bool>,
-    /// When runs must stop ([`Session::set_time_limit`]): every run of a
+    /// When runs must stop ([`Session::set_deadline`]): every run of a
     /// solve (pricing passes, retries) shares it.
     deadline: Cell<Option<Instant>>,
 }
@@ -710,10 +710,7 @@ impl Session for HighsSession {
         self.full.parallel.set(parallel);
     }
 
-    fn set_time_limit(&mut self, seconds: f64) {
-        let deadline = Duration::try_from_secs_f64(seconds)
-            .ok()
-            .and_then(|d| Instant::now().checked_add(d));
+    fn set_deadline(&mut self, deadline: Option<Instant>) {
         self.full.deadline.set(deadline);
         if let Some(r) = &self.restricted {
             r.inst.deadline.set(deadline);
@@ -900,14 +897,14 @@ mod tests {
     #[test]
     fn time_limit_stops_a_solve() {
         let mut s = Highs.open(&lp());
-        s.set_time_limit(1e-9);
+        s.set_deadline(Some(Instant::now()));
         let out = s.solve(Sense::Maximise, &[(0, 1.0), (1, 1.0)]);
         assert!(matches!(out, Err(LpFailure::Limit(_))), "{out:?}");
-        s.set_time_limit(3600.0);
+        s.set_deadline(Some(Instant::now() + std::time::Duration::from_secs(3600)));
         let out = s.solve(Sense::Maximise, &[(0, 1.0), (1, 1.0)]).unwrap();
         assert!(close(out.objective, 2.8), "{out:?}");
-        // No limit at all (what `set_time_limit` makes of infinity).
-        s.set_time_limit(f64::INFINITY);
+        // No limit at all.
+        s.set_deadline(None);
         let out = s.solve(Sense::Minimise, &[(0, 1.0)]).unwrap();
         assert!(close(out.objective, 0.0), "{out:?}");
     }

@@ -26,11 +26,13 @@
 //! in place; with the tier's shortage in the same model, the full solve
 //! went from 1.04 s to 0.11 s, and on 15×3×8 from 13.6 s to 2.6 s.
 //!
-//! A time limit ([`Session::set_time_limit`]) is microlp's own: a build
-//! gets the time left, and the in-place re-solves of a model each get what
-//! was left when it was built (microlp fixes a model's limit per call). A
+//! A deadline ([`Session::set_deadline`]) becomes microlp's own time
+//! limit: a build gets the time left when its model is ready to solve, and
+//! the in-place re-solves of a model each get what was left then (microlp fixes a model's limit per call). A
 //! solve stopped by it, with or without a feasible point, is
 //! [`LpFailure::Limit`].
+
+use std::time::Instant;
 
 use good_lp::solvers::WithTimeLimit;
 use good_lp::{Expression, ProblemVariables, ResolutionError, SolverModel, Variable, variable};
@@ -69,8 +71,8 @@ struct MicrolpSession {
     warm: Vec<Warm>,
     /// Solves answered by re-solving a kept model in place.
     in_place: usize,
-    /// Seconds a build may take ([`Session::set_time_limit`]).
-    time_limit: Option<f64>,
+    /// When solves must end ([`Session::set_deadline`]).
+    deadline: Option<Instant>,
 }
 
 impl MicrolpSession {
@@ -82,14 +84,14 @@ impl MicrolpSession {
             lp: lp.clone(),
             warm: Vec::new(),
             in_place: 0,
-            time_limit: None,
+            deadline: None,
         }
     }
 }
 
 impl Session for MicrolpSession {
-    fn set_time_limit(&mut self, seconds: f64) {
-        self.time_limit = Some(seconds);
+    fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
     }
 
     fn add_col(&mut self, lo: f64, hi: f64, name: &str) -> usize {
@@ -153,7 +155,7 @@ impl Session for MicrolpSession {
                 let edits = w.edits(&self.lp, &self.stamps)?;
                 Some(w.edit(&self.lp, edits))
             });
-        let limit = self.time_limit;
+        let limit = self.deadline;
         // An edit that failed (other than by the time limit) rebuilds.
         let warm = match warm {
             Some(Err(e @ LpFailure::Limit(_))) => return Err(e),
@@ -265,9 +267,8 @@ impl Warm {
         stamps: &[u64],
         sense: Sense,
         objective: &[(usize, f64)],
-        time_limit: Option<f64>,
+        deadline: Option<Instant>,
     ) -> Result<Warm, LpFailure> {
-        let started = std::time::Instant::now();
         let range: Vec<Option<(f64, f64)>> = match switch {
             Some(switch) => lp
                 .cols
@@ -325,13 +326,13 @@ impl Warm {
                 model.add_constraint(expr(coefs).leq(*hi));
             }
         }
-        if let Some(seconds) = time_limit {
+        if let Some(deadline) = deadline {
             // What is left after the presolve and the model's construction.
-            let left = seconds - started.elapsed().as_secs_f64();
-            if left <= 0.0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
                 return Err(LpFailure::Limit("time limit reached while building".into()));
             }
-            model = model.with_time_limit(left);
+            model = model.with_time_limit(left.as_secs_f64());
         }
         let solution = optimal(
             model
@@ -341,7 +342,7 @@ impl Warm {
                     ResolutionError::Unbounded => LpFailure::Unbounded,
                     // good_lp's word for a limit hit before any feasible point.
                     ResolutionError::Other(m)
-                        if time_limit.is_some() && m.starts_with("Time limit") =>
+                        if deadline.is_some() && m.starts_with("Time limit") =>
                     {
                         LpFailure::Limit(m.to_string())
                     }
@@ -634,10 +635,10 @@ mod tests {
         };
         let obj = [(0, 1.0), (1, 1.0), (2, 1.0)];
         let mut session = Microlp.open(&lp);
-        session.set_time_limit(1e-12);
+        session.set_deadline(Some(Instant::now()));
         let out = session.solve(Sense::Maximise, &obj);
         assert!(matches!(out, Err(LpFailure::Limit(_))), "{out:?}");
-        session.set_time_limit(3600.0);
+        session.set_deadline(Some(Instant::now() + std::time::Duration::from_secs(3600)));
         let out = session.solve(Sense::Maximise, &obj).unwrap();
         assert!((out.objective - 5.0).abs() < 1e-9, "{out:?}");
     }

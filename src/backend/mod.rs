@@ -9,6 +9,8 @@
 //! ([`Session::add_switch_col`]) since its last solve with that objective;
 //! otherwise it builds its model afresh.
 
+use std::time::Instant;
+
 use crate::model::Lp;
 
 #[cfg(feature = "highs")]
@@ -90,13 +92,12 @@ pub trait Session {
     fn set_parallel(&mut self, parallel: bool) {
         let _ = parallel;
     }
-    /// Gives the following solves `seconds` of wall-clock time from now
-    /// (the driver sets it before each solve to the time its solve has
-    /// left); a solve that runs out fails with [`LpFailure::Limit`]. A
-    /// backend that cannot stop inside a solve ignores it (the driver still
-    /// checks between solves).
-    fn set_time_limit(&mut self, seconds: f64) {
-        let _ = seconds;
+    /// The moment every following solve must end by (`None`: no limit); a
+    /// solve that reaches it fails with [`LpFailure::Limit`]. A backend
+    /// that cannot stop inside a solve ignores it (the driver still checks
+    /// before every solve).
+    fn set_deadline(&mut self, deadline: Option<Instant>) {
+        let _ = deadline;
     }
     /// Adds a column with bounds; returns its index.
     fn add_col(&mut self, lo: f64, hi: f64, name: &str) -> usize;
