@@ -95,11 +95,15 @@ pub struct Model {
     pub serve: Vec<Vec<Option<usize>>>,
     /// `[supply][t]` → reserve drawn column.
     pub draw: Vec<Vec<Option<usize>>>,
-    /// Per tier: `Σ value·u` as (column, coefficient); maximising it
-    /// minimises that tier's weighted shortage.
+    /// Per tier: `Σ value·u` as (column, coefficient), values counted in
+    /// [`Model::value_unit`]; maximising it minimises that tier's weighted
+    /// shortage.
     pub tier_served: Vec<Vec<(usize, f64)>>,
-    /// Per tier: the constant `Σ value·demand`.
+    /// Per tier: the constant `Σ value·demand`, in [`Model::value_unit`].
     pub tier_weighted_demand: Vec<f64>,
+    /// The unit item values are counted in by `tier_served` and
+    /// `tier_weighted_demand` ([`crate::units::value_unit`]).
+    pub value_unit: f64,
     /// Total cost as (column, coefficient).
     pub cost: Vec<(usize, f64)>,
 }
@@ -202,8 +206,9 @@ pub fn build(p: &Problem) -> Model {
     let mut serve = vec![vec![None; t_len]; p.demand.len()];
     let mut tier_served = vec![Vec::new(); p.tiers.len()];
     let mut tier_weighted_demand = vec![0.0; p.tiers.len()];
+    let value_unit = crate::units::value_unit(p);
     for (i, d) in p.demand.iter().enumerate() {
-        let value = p.items[d.item].value;
+        let value = p.items[d.item].value / value_unit;
         for t in 0..t_len {
             if d.quantity[t] > 0.0 {
                 let col = lp.col(
@@ -370,6 +375,7 @@ pub fn build(p: &Problem) -> Model {
         draw,
         tier_served,
         tier_weighted_demand,
+        value_unit,
         cost,
     }
 }

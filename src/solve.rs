@@ -90,12 +90,33 @@
 //! (fairness `"none"` with a shortage: its pairs' totals are not settled,
 //! so it cannot be frozen).
 //!
-//! The frozen totals come from a vertex that is feasible only within the
-//! solver's tolerance, so a leximin tier gives up `FREEZE_FILL_SLACK` (1e-12)
-//! of each fill rate. If a later solve is still infeasible, the frozen
-//! columns' lower bounds are loosened like every hold, and the tier's
-//! shortage hold row comes back in force, so the slack cannot be spent on
-//! a larger shortage.
+//! The frozen totals are the vertex's own, exactly. The vertex is feasible
+//! only within the solver's tolerance, so a later solve can find them
+//! infeasible (microlp, rarely); then the frozen columns' lower bounds are
+//! loosened like every hold ([`Driver::solve`]), and the tier's shortage
+//! hold row comes back in force, so the slack cannot be spent on a larger
+//! shortage.
+//!
+//! ## Exact holds
+//!
+//! Every earlier optimum is held *exactly* at the value the vertex that
+//! found it has (a tier's weighted served, a blocked pair's fill rate, a
+//! frozen column), and loosened only when a later LP turns out infeasible.
+//! Slack given up front is spent: a later stage that can raise its own
+//! objective with it does, and the units it moves are then frozen into
+//! the plan, so the cost stage must pay for them. Held 1e-9 below its
+//! level, a pair gave `1e-9 × D` units to a pair blocked in a later round,
+//! and the cost stage shipped them on a lane costing 3 per unit: a cost of
+//! 1.9e-7 where the optimum is 0, 0.19 with costs in millionths; a frozen
+//! critical tier's 1e-12 gave 0.005 of 5.6e9 units to the next tier, at a
+//! cost of 0.009 (generated problems, `tests/integration/properties.rs`).
+//! Loosening starts at a thousandth of each hold's slack and grows tenfold
+//! per failure. On 1 500 generated problems solved 12 ways each (quantities
+//! ×1e8, ×1e10, ×1e-7, values and costs ×1e6 and ×1e-6, both backends) no
+//! LP needed it once item values are counted in a unit near 1
+//! ([`crate::units::value_unit`]); with values of 1e6, microlp found a
+//! tier's exact weighted service (2.3e7) infeasible or a round's optimum at
+//! 0 instead of 0.017.
 //!
 //! ## Where the time goes now
 //!
@@ -206,36 +227,30 @@ impl std::fmt::Debug for SolveOptions<'_> {
     }
 }
 
-/// Relative tolerance with which earlier optima are held. Kept tiny so that
-/// later stages (above all the cost stage) cannot buy measurable savings
-/// with the slack; loosened tenfold on numerical trouble, up to 1e-7.
+/// Relative slack of a tier's shortage hold once loosened (held exactly
+/// until then, see "Exact holds" above). Kept tiny so that later stages
+/// (above all the cost stage) cannot buy measurable savings with it.
 pub const HOLD: f64 = 1e-11;
 
 /// A fill rate must rise by more than this to count as "not blocked".
 const RISE: f64 = 1e-7;
 
-/// Slack of a fixed pair's fill rate `y ≥ level − FIX_SLACK`. The level
-/// comes from a vertex whose rows `φ − y ≥ 0` and `y − z ≥ 0` hold only
-/// within the solver's feasibility tolerance (1e-9 for HiGHS), so a hold
-/// much tighter than that can make the next round infeasible (then every
-/// hold is loosened tenfold and the round solved again). Not larger: later
-/// rounds spend the slack. A pair held 1e-8 below its level gave
+/// Slack of a fixed pair's fill rate once loosened: it is held exactly at
+/// its level (or at its fill rate in the round's vertex, where that is
+/// lower by solver noise) until a later LP is infeasible. Not larger:
+/// later rounds spend the slack. A pair held 1e-8 below its level gave
 /// `1e-8 × D` units to another pair's next level, and the cost stage had
 /// to ship them: a cost of 2.8e-6 where the optimum is 0 (reference seed
 /// 51467, HiGHS).
 const FIX_SLACK: f64 = 1e-9;
 
-/// How much of a pair's fill rate a freeze gives up: the total it keeps
-/// comes from a vertex that holds only within the solver's tolerance, so
-/// the latest schedule for the full total can miss feasibility by about
-/// that much (measured: 3e-8 units on the 30×6×12 benchmark).
-const FREEZE_FILL_SLACK: f64 = 1e-12;
-
 /// Relative slack a frozen served column gets when holds are loosened
 /// (it starts fixed exactly).
 const FROZEN_SLACK: f64 = 1e-9;
 
-/// How far below a round's level the blocked-pair check holds the free pairs.
+/// How far below a round's level the blocked-pair checks hold the free
+/// pairs: room for the embedded backend to fix a blocked pair's fill rate
+/// at the level in place (from below; it cannot rise above it).
 const CHECK_SLACK: f64 = 1e-9;
 
 /// A row dual larger than this (in absolute value) certifies a blocked
@@ -568,9 +583,10 @@ fn solve_parts(
     Ok((plan, stats))
 }
 
-/// An earlier optimum held from now on: `Σ coefs ≥ value − slack`, or a
-/// fixed pair's fill-rate column `≥ value − slack`; the slack grows tenfold
-/// on numerical trouble (see [`Driver::solve`]).
+/// An earlier optimum held from now on: `Σ coefs ≥ value`, or a fixed
+/// pair's fill-rate column `≥ value`, exactly; on numerical trouble
+/// `value − slack × ℓ` with ℓ from 1e-3, tenfold per failure (see
+/// [`Driver::solve`]).
 struct Hold {
     at: HoldAt,
     value: f64,
@@ -667,11 +683,12 @@ impl Driver<'_> {
         });
     }
 
-    /// Solves; on infeasibility (numerical trouble with the holds) loosens
-    /// every hold tenfold, up to [`MAX_LOOSENING`].
+    /// Solves; on infeasibility (numerical trouble with the exact holds)
+    /// lowers every hold by a thousandth of its slack, then tenfold more per
+    /// failure, up to [`MAX_LOOSENING`] times the slack.
     fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome> {
         let started = Instant::now();
-        let mut loosening = 1.0;
+        let mut loosening = 0.0;
         let result = loop {
             if let Some((deadline, limit)) = self.deadline
                 && Instant::now() >= deadline
@@ -694,7 +711,11 @@ impl Driver<'_> {
                 Err(LpFailure::Infeasible)
                     if loosening < MAX_LOOSENING && !self.holds.is_empty() =>
                 {
-                    loosening *= 10.0;
+                    loosening = if loosening == 0.0 {
+                        1e-3
+                    } else {
+                        loosening * 10.0
+                    };
                     for h in &self.holds {
                         let lo = h.value - h.slack * loosening;
                         match h.at {
@@ -755,9 +776,7 @@ impl Driver<'_> {
 
     /// Adds a row holding `Σ coefs ≥ value − slack`.
     fn hold_at_least(&mut self, coefs: &[(usize, f64)], value: f64, slack: f64, name: &str) {
-        let row = self
-            .session
-            .add_row(coefs, value - slack, f64::INFINITY, name);
+        let row = self.session.add_row(coefs, value, f64::INFINITY, name);
         self.holds.push(Hold {
             at: HoldAt::Row(row),
             value,
@@ -782,23 +801,13 @@ impl Driver<'_> {
     /// frozen plans as over all plans that keep the fill rates. Frozen
     /// columns are plain bounds, where the holds they replace were rows
     /// that make the LP highly degenerate.
-    fn freeze(
-        &mut self,
-        p: &Problem,
-        m: &Model,
-        g: usize,
-        values: &[f64],
-        holds_from: usize,
-        fill_slack: f64,
-    ) {
+    fn freeze(&mut self, p: &Problem, m: &Model, g: usize, values: &[f64], holds_from: usize) {
         for (i, dem) in p.demand.iter().enumerate() {
             if dem.tier != g {
                 continue;
             }
             let cols = &m.serve[i];
-            let total: f64 = dem.quantity.iter().sum();
             let mut left: f64 = cols.iter().flatten().map(|&c| values[c].max(0.0)).sum();
-            left = (left - fill_slack * total).max(0.0);
             for (t, col) in cols.iter().enumerate().rev() {
                 let Some(col) = *col else { continue };
                 let q = left.min(dem.quantity[t]).max(0.0);
@@ -846,7 +855,7 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
                 let out = t.shortage(d)?;
                 let best: f64 = served.iter().map(|&(c, v)| v * out.values[c]).sum();
                 let slack = shortage_slack(best, m.tier_weighted_demand[g], served);
-                t.hold_shortage(d, best, slack);
+                t.hold_shortage(d, &out, best, slack);
                 (out, best, slack)
             }
             None => {
@@ -877,14 +886,7 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
             && let Some(out) = &last
         {
             frozen = true;
-            d.freeze(
-                p,
-                m,
-                g,
-                &out.values,
-                holds_before,
-                if everything { 0.0 } else { FREEZE_FILL_SLACK },
-            );
+            d.freeze(p, m, g, &out.values, holds_before);
         }
         if let Some(t) = &switched {
             t.retire(d, frozen);
@@ -969,7 +971,9 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
     while !free.is_empty() {
         d.session.set_col_bounds(z, 0.0, 1.0);
         let round = d.solve(Sense::Maximise, &[(z, 1.0)])?;
-        let level = round.objective.clamp(0.0, 1.0);
+        let level = round_level(round.objective, &free, |i| {
+            fill_value(&pairs[i].fill, &round.values)
+        });
         if level >= 1.0 - RISE {
             // Everyone left is served to within RISE of fully: hold them at
             // the level reached (not at 1, which may be out of reach by
@@ -1023,10 +1027,10 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
 /// Steps 1 and 2 of a leximin round at `level` (see the module
 /// documentation): the free pairs above the level in the round's vertex
 /// are not blocked; of the other candidates, `check` maximises the sum of
-/// the fill rates with every free pair held at the level (`z` fixed just
-/// below it here), and those that
-/// rise above it by more than [`RISE`] are not blocked; repeated with the
-/// rest until none rises. A lone candidate needs no check: some candidate is blocked. If
+/// the fill rates with every free pair held at the level (`z` fixed
+/// [`CHECK_SLACK`] below it), and those that rise above it by more than
+/// [`RISE`] are not blocked; repeated with the rest until none rises. A
+/// lone candidate needs no check: some candidate is blocked. If
 /// none is left (numerically impossible in theory), the free pair lowest in
 /// the round's vertex is, so that the leximin always progresses. Returns
 /// the blocked pairs and the last check's vertex.
@@ -1039,9 +1043,10 @@ fn blocked_by_checks(
     fill: impl Fn(usize, &[f64]) -> f64,
     mut check: impl FnMut(&mut Driver, &[usize]) -> Result<LpOutcome>,
 ) -> Result<(Vec<usize>, Option<LpOutcome>)> {
-    // z sits a little below the level, so that a round's optimum that is
-    // high by solver noise cannot make a check infeasible; a check only
-    // asks which pairs rise by more than RISE ≫ CHECK_SLACK.
+    // z sits a little below the level: the round's vertex meets the level
+    // exactly ([`round_level`]), and the room lets the embedded backend
+    // fix a blocked pair at the level in place after the checks. A check
+    // only asks which pairs rise by more than RISE ≫ CHECK_SLACK.
     let check_level = (level - CHECK_SLACK).max(0.0);
     d.session.set_col_bounds(z, check_level, check_level);
     let mut candidates: Vec<usize> = free
@@ -1168,9 +1173,13 @@ impl SwitchedTier {
         d.solve(Sense::Maximise, &self.objective)
     }
 
-    /// Holds the weighted service at `best − slack` by fixing `s`.
-    fn hold_shortage(&self, d: &mut Driver, best: f64, slack: f64) {
-        let value = (best - slack).clamp(self.s_range.0, self.s_range.1);
+    /// Holds the weighted service at `best` by fixing `s` (at its value in
+    /// the vertex `out` where that is lower by rounding: the sum `best` can
+    /// exceed it by more than microlp's absolute tolerance of 1e-10).
+    fn hold_shortage(&self, d: &mut Driver, out: &LpOutcome, best: f64, slack: f64) {
+        let value = best
+            .min(out.values[self.s])
+            .clamp(self.s_range.0, self.s_range.1);
         d.session.set_col_bounds(self.s, value, value);
         d.holds.push(Hold {
             at: HoldAt::Fixed(self.s),
@@ -1223,8 +1232,8 @@ impl SwitchedTier {
 /// its fixed `y` at the optimum: constants). A check fixes `z` a little
 /// below the level (`CHECK_SLACK`) and releases the candidates' `w`: it
 /// maximises the sum of the candidates' fill rates. A blocked pair's `y`
-/// is fixed at the check level, then its `r` released: in that order the
-/// model stays feasible on the way.
+/// is fixed at the level ([`round_level`]), then its `r` released: in
+/// that order the model stays feasible on the way.
 ///
 /// Measured on 10×3×6 (full solve): rounds and checks rebuilt every time
 /// 1.04 s; in place with an objective each (two models per tier) 0.27 s;
@@ -1257,7 +1266,9 @@ fn leximin_by_checks(d: &mut Driver, t: &SwitchedTier) -> Result<Option<LpOutcom
         }
         d.session.set_col_bounds(z, 0.0, 1.0);
         let round = d.solve(Sense::Maximise, objective)?;
-        let level = round.values[z].clamp(0.0, 1.0);
+        let level = round_level(round.values[z], &free, |i| {
+            fill_value(&pairs[i].fill, &round.values)
+        });
         if level >= 1.0 - RISE {
             for &i in &free {
                 release(d, &pairs[i], level);
@@ -1299,13 +1310,13 @@ fn leximin_by_checks(d: &mut Driver, t: &SwitchedTier) -> Result<Option<LpOutcom
     Ok(last)
 }
 
-/// Holds a blocked pair's fill rate at `level` (within [`CHECK_SLACK`],
-/// where the checks held it) by fixing its `y`, and then releases its link
-/// to `z`. In that order the embedded backend's model stays feasible on the
-/// way (after a check it still holds the pair's `y ≥ z` at the check
-/// level) and does not first raise `z` past the pair after a round.
+/// Holds a blocked pair's fill rate at `level` ([`round_level`]) by fixing
+/// its `y`, and then releases its link to `z`. In that order the embedded
+/// backend's model stays feasible on the way (after a check it still holds
+/// the pair's `y ≥ z`, `z` just below the level) and does not first raise
+/// `z` past the pair after a round.
 fn release(d: &mut Driver, pair: &SwitchedPair, level: f64) {
-    let value = (level - CHECK_SLACK).max(0.0);
+    let value = level;
     d.session.set_col_bounds(pair.y, value, value);
     d.session.set_col_bounds(pair.r, 0.0, 1.0);
     d.holds.push(Hold {
@@ -1315,18 +1326,27 @@ fn release(d: &mut Driver, pair: &SwitchedPair, level: f64) {
     });
 }
 
-/// Holds a pair's fill rate at `level` (within [`FIX_SLACK`]) from now on.
+/// Holds a pair's fill rate at `level` ([`round_level`]) from now on.
 fn fix(d: &mut Driver, pair: &Pair, level: f64) {
     d.session
         .set_row_bounds(pair.link, f64::NEG_INFINITY, f64::INFINITY);
-    let slack = FIX_SLACK;
-    d.session
-        .set_col_bounds(pair.y, (level - slack).max(0.0), 1.0);
+    d.session.set_col_bounds(pair.y, level, 1.0);
     d.holds.push(Hold {
         at: HoldAt::ColLower(pair.y),
         value: level,
-        slack,
+        slack: FIX_SLACK,
     });
+}
+
+/// The level a leximin round reached: its optimum `z`, or the lowest fill
+/// rate of a free pair in the round's vertex (`fill`) where that is lower
+/// by solver noise, so that the vertex meets the checks and holds at the
+/// level exactly (see "Exact holds" above).
+fn round_level(z: f64, free: &[usize], fill: impl Fn(usize) -> f64) -> f64 {
+    free.iter()
+        .map(|&i| fill(i))
+        .fold(z, f64::min)
+        .clamp(0.0, 1.0)
 }
 
 /// Reads the plan's quantities out of the LP's column values.

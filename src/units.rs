@@ -21,7 +21,8 @@
 //! and right-hand side is a quantity; fill rates `Σ_t u_t / D` do not
 //! change), so the scaled LP's plans are exactly the original's divided by
 //! the unit; shortages and cost are then computed from the plan in the
-//! problem's own units. Item values and costs per unit are kept. The
+//! problem's own units. Costs per unit are kept, and so are item values
+//! unless they are far from 1 ([`value_unit`]). The
 //! verifier and the report's noise threshold measure in the same unit
 //! (`verify`, [`crate::solution::NOISE`]).
 
@@ -51,6 +52,33 @@ pub fn lp_unit(p: &Problem) -> f64 {
     }
     let exponent = (largest / TARGET).log2().round();
     2.0_f64.powi(exponent.clamp(-1000.0, 1000.0) as i32)
+}
+
+/// Largest item value that the LP's tier rows take as it is (the smallest
+/// is its inverse); beyond, see [`value_unit`].
+pub const COMFORTABLE_VALUE: f64 = 1e3;
+
+/// The unit the LP weighs served quantities in: 1 when the largest item
+/// value is within `[1 / COMFORTABLE_VALUE, COMFORTABLE_VALUE]`, otherwise
+/// the power of two nearest to it. A tier's held weighted service
+/// `Σ value·u` is a row (or, with microlp, a fixed column) held to the
+/// solver's absolute tolerance, so with item values of 1e6 it ran to 1e7
+/// and more, where microlp (tolerance 1e-10) found a hold at the exact
+/// optimum infeasible, or a leximin round's optimum at 0 instead of 0.017
+/// (generated problems, values ×1e6). Dividing by a power of two is exact,
+/// and the weighted shortages are computed from the plan in the problem's
+/// own values.
+pub fn value_unit(p: &Problem) -> f64 {
+    let largest = p
+        .items
+        .iter()
+        .map(|k| k.value)
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::max);
+    if largest == 0.0 || (1.0 / COMFORTABLE_VALUE..=COMFORTABLE_VALUE).contains(&largest) {
+        return 1.0;
+    }
+    2.0_f64.powi(largest.log2().round().clamp(-1000.0, 1000.0) as i32)
 }
 
 /// `p` with every quantity (stock, reserve, production, surge, export
@@ -152,6 +180,32 @@ capacity = {demand}
         assert_eq!(lp_unit(&problem(3e10)), 2.0_f64.powi(25));
         // 1e-4 / 1e3 = 1e-7 ≈ 2^-23.25 → 2^-23; 1e-4 · 2^23 ≈ 839.
         assert_eq!(lp_unit(&problem(1e-4)), 2.0_f64.powi(-23));
+    }
+
+    #[test]
+    fn item_values_far_from_one_get_the_nearest_power_of_two() {
+        let with_value = |value: f64| {
+            let mut p = problem(10.0);
+            p.items[0].value = value;
+            value_unit(&p)
+        };
+        assert_eq!(with_value(1.0), 1.0);
+        assert_eq!(with_value(1e-3), 1.0);
+        assert_eq!(with_value(1e3), 1.0);
+        // 3e6 ≈ 2^21.5 → 2^22; 3e6 / 2^22 ≈ 0.72.
+        assert_eq!(with_value(3e6), 2.0_f64.powi(22));
+        // 1e-6 ≈ 2^-19.9 → 2^-20.
+        assert_eq!(with_value(1e-6), 2.0_f64.powi(-20));
+        // The model counts values in it: the tier's weights are near 1.
+        let mut p = problem(10.0);
+        p.items[0].value = 3e6;
+        let m = crate::model::build(&p);
+        assert_eq!(m.value_unit, 2.0_f64.powi(22));
+        assert!(
+            m.tier_served[0]
+                .iter()
+                .all(|&(_, v)| v == 3e6 / 2.0_f64.powi(22))
+        );
     }
 
     #[test]
