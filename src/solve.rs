@@ -93,7 +93,7 @@
 //! The frozen totals are the vertex's own, exactly. The vertex is feasible
 //! only within the solver's tolerance, so a later solve can find them
 //! infeasible (microlp, rarely); then the frozen columns' lower bounds are
-//! loosened like every hold ([`Driver::solve`]), and the tier's shortage
+//! loosened like every hold (`Driver::solve`), and the tier's shortage
 //! hold row comes back in force, so the slack cannot be spent on a larger
 //! shortage.
 //!
