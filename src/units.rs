@@ -83,8 +83,9 @@ pub fn value_unit(p: &Problem) -> f64 {
 
 /// `p` with every quantity (stock, reserve, production, surge, export
 /// limits, demands, lane capacities) divided by `unit`; infinite limits stay
-/// infinite. Values and costs per unit are kept: the objective's scale does
-/// not matter to the solver, only the plan's.
+/// infinite. Values and costs per unit are kept: the cost objective's scale
+/// does not matter to the solver, and the model counts item values in a unit
+/// of their own ([`value_unit`]), since a tier's weighted service is held.
 pub fn in_lp_units(p: &Problem, unit: f64) -> Problem {
     let mut q = p.clone();
     let div = |v: &mut f64| {
