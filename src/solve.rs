@@ -1316,12 +1316,11 @@ fn leximin_by_checks(d: &mut Driver, t: &SwitchedTier) -> Result<Option<LpOutcom
 /// the pair's `y ≥ z`, `z` just below the level) and does not first raise
 /// `z` past the pair after a round.
 fn release(d: &mut Driver, pair: &SwitchedPair, level: f64) {
-    let value = level;
-    d.session.set_col_bounds(pair.y, value, value);
+    d.session.set_col_bounds(pair.y, level, level);
     d.session.set_col_bounds(pair.r, 0.0, 1.0);
     d.holds.push(Hold {
         at: HoldAt::Fixed(pair.y),
-        value,
+        value: level,
         slack: FIX_SLACK,
     });
 }

@@ -28,9 +28,9 @@
 //!
 //! A deadline ([`Session::set_deadline`]) becomes microlp's own time
 //! limit: a build gets the time left when its model is ready to solve, and
-//! the in-place re-solves of a model each get what was left then (microlp fixes a model's limit per call). A
-//! solve stopped by it, with or without a feasible point, is
-//! [`LpFailure::Limit`].
+//! the in-place re-solves of a model each get what was left then (microlp
+//! fixes a model's limit when it is built). A solve stopped by it, with or
+//! without a feasible point, is [`LpFailure::Limit`].
 
 use std::time::Instant;
 
@@ -156,22 +156,18 @@ impl Session for MicrolpSession {
                 Some(w.edit(&self.lp, edits))
             });
         let limit = self.deadline;
-        // An edit that failed (other than by the time limit) rebuilds.
+        let switched = objective.iter().any(|&(c, _)| self.switch[c].is_some());
         let warm = match warm {
-            Some(Err(e @ LpFailure::Limit(_))) => return Err(e),
-            Some(Err(_)) => None,
-            Some(Ok(w)) => Some(w),
-            None => None,
-        };
-        let warm = match warm {
-            Some(w) => {
+            Some(Ok(w)) => {
                 self.in_place += 1;
                 w
             }
-            // Switch columns are kept variables only for an objective on
-            // them (a tier's shortage, leximin rounds and checks); for the
-            // others they are presolved like any column.
-            None if objective.iter().any(|&(c, _)| self.switch[c].is_some()) => {
+            Some(Err(e @ LpFailure::Limit(_))) => return Err(e),
+            // An edit that failed otherwise rebuilds. Switch columns are
+            // kept variables only for an objective on them (a tier's
+            // shortage, leximin rounds and checks); for the others they are
+            // presolved like any column.
+            Some(Err(_)) | None if switched => {
                 let switch = Some(self.switch.as_slice());
                 match Warm::build(&self.lp, switch, &self.stamps, sense, objective, limit) {
                     Ok(w) => w,
@@ -182,7 +178,9 @@ impl Session for MicrolpSession {
                     Err(_) => Warm::build(&self.lp, None, &self.stamps, sense, objective, limit)?,
                 }
             }
-            None => Warm::build(&self.lp, None, &self.stamps, sense, objective, limit)?,
+            Some(Err(_)) | None => {
+                Warm::build(&self.lp, None, &self.stamps, sense, objective, limit)?
+            }
         };
         let out = warm.outcome();
         // Only a model with switch columns can be re-solved after a change;
