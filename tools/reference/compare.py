@@ -2,9 +2,11 @@
 """Cross-check an allot binary against the independent reference solver.
 
     compare.py --allot PATH_TO_ALLOT --seeds A..B [--keep DIR] [--tol 2e-6]
+               [--features LIST | --v1]
 
 For every seed in A..B (both ends included; a single number is one seed)
-gen.py writes a random problem, reference.py solves it (base and all
+gen.py writes a random problem (with the v2 features of --features, default
+all that gen.py knows; --v1 for none), reference.py solves it (base and all
 scenarios) and `ALLOT solve FILE --all-scenarios --format json` solves it
 too.  Compared, within tol * max(1, |reference value|):
 
@@ -143,7 +145,16 @@ def main():
     ap.add_argument("--keep", help="copy failing problem files into this directory")
     ap.add_argument("--tol", type=float, default=2e-6)
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per allot run")
+    ap.add_argument("--features", default="all",
+                    help="v2 features gen.py puts in the problems: comma-separated subset of "
+                         f"{','.join(gen.FEATURES)}, or all (default)")
+    ap.add_argument("--v1", action="store_true", help="v1 problems only (= --features none)")
     args = ap.parse_args()
+    try:
+        feats = frozenset() if args.v1 else gen.parse_features(args.features)
+    except ValueError as e:
+        print(f"error: --features: {e}", file=sys.stderr)
+        return 2
     try:
         seeds = parse_seeds(args.seeds)
     except ValueError:
@@ -157,7 +168,7 @@ def main():
     passed = failed = 0
     try:
         for seed in seeds:
-            path = gen.write(seed, work)
+            path = gen.write(seed, work, feats)
             problems = []
             try:
                 ref = reference.solve_file(path, all_scenarios=True)

@@ -1,9 +1,19 @@
 #!/usr/bin/env python3
-"""Random valid allot problem files (SPEC.md v1) for cross-checking solvers.
+"""Random valid allot problem files (SPEC.md v2) for cross-checking solvers.
 
-    gen.py --seed N [--out DIR]      writes DIR/pN.toml or DIR/pN.json, prints the path
+    gen.py --seed N [--out DIR] [--features LIST | --v1]
+        writes DIR/pN.toml or DIR/pN.json, prints the path
 
-The same seed always gives the same file.  Problems are small (solvable in
+LIST is a comma-separated subset of FEATURES (default: all of them):
+  reusable   some items get `reusable = true` (SPEC §8)
+  guarantee  `guarantee = "alone"` (or an explicit "none") on some problems (§9)
+  stockpile  scenario `probability` on some problems and `[[stockpile]]`
+             tables on most (§5, §12)
+`--v1` (= `--features ""`) writes exactly the v1 problem of the seed: the v2
+features are drawn from a second random stream, so the v1 part of a problem
+(and the whole of a v1 problem) is the same whatever features are chosen.
+
+The same seed (and feature list) always gives the same file.  Problems are small (solvable in
 well under a second) and use integers or 1-decimal numbers, and they exercise
 every feature of the format: per-period arrays, default tiers and custom tier
 names, default demand tier, fairness leximin/none, stock + reserve,
@@ -26,10 +36,35 @@ TIER_SETS = [["urgent", "normal"], ["life", "core", "nice"], ["p1"], ["high", "m
              ["critical", "routine"], ["critical", "essential", "routine"]]
 
 
+# (guarantee and stockpile follow once the reference implements SPEC §9-§12)
+FEATURES = ("reusable",)
+DEFAULT_FEATURES = frozenset(FEATURES)
+
+
+def parse_features(text):
+    """"a,b" -> frozenset; "" / "none" / "v1" -> empty; "all" -> every feature."""
+    text = (text or "").strip()
+    if text in ("", "none", "v1"):
+        return frozenset()
+    if text == "all":
+        return DEFAULT_FEATURES
+    out = set()
+    for f in text.split(","):
+        f = f.strip()
+        if f not in FEATURES:
+            raise ValueError(f"unknown feature `{f}` (known: {', '.join(FEATURES)})")
+        out.add(f)
+    return frozenset(out)
+
+
 class Gen:
-    def __init__(self, seed):
+    def __init__(self, seed, features=frozenset()):
         self.seed = seed
         self.r = random.Random(seed)
+        self.features = frozenset(features)
+        # v2 features draw from their own stream so that the v1 part of the
+        # problem does not depend on which features are on
+        self.r2 = random.Random(f"allot-v2-{seed}")
 
     # numbers ----------------------------------------------------------------
     def num(self, lo, hi):
@@ -219,7 +254,66 @@ class Gen:
             scenarios.append(sc)
         if scenarios:
             doc["scenarios"] = scenarios
+        self.v2(doc)
         return doc
+
+    # v2 features ------------------------------------------------------------
+    def v2(self, doc):
+        r2 = self.r2
+        if "reusable" in self.features:
+            mode = r2.random()
+            for it in doc["items"]:
+                # ~1/4 all consumable, ~1/4 all reusable, else a mix
+                if mode < 0.25:
+                    continue
+                if mode < 0.5 or r2.random() < 0.5:
+                    it["reusable"] = True
+                elif r2.random() < 0.2:
+                    it["reusable"] = False
+        if "guarantee" in self.features:
+            x = r2.random()
+            if x < 0.5:
+                doc["guarantee"] = "alone"
+            elif x < 0.6:
+                doc["guarantee"] = "none"
+        if "stockpile" in self.features:
+            scen = doc.get("scenarios", [])
+            if scen and r2.random() < 0.6:
+                # tenths split over the scenarios; the base gets what is left
+                # (nothing about 1 time in 3)
+                n = len(scen)
+                total = 10 if r2.random() < 0.35 else r2.randint(0, 10)
+                cuts = sorted(r2.randint(0, total) for _ in range(n - 1))
+                parts = [b - a for a, b in zip([0] + cuts, cuts + [total])]
+                while sum(p / 10 for p in parts) > 1.0:  # float round-off: keep sum <= 1
+                    parts[parts.index(max(parts))] -= 1
+                for sc, p in zip(scen, parts):
+                    sc["probability"] = p // 10 if p in (0, 10) and r2.random() < 0.5 else p / 10
+            items = [it["id"] for it in doc["items"]]
+            allies = [al["id"] for al in doc["allies"]]
+            tables = []
+            if r2.random() < 0.85:
+                for k in items:
+                    if r2.random() < 0.35 and tables:
+                        continue
+                    t = {"item": k, "budget": self.num2(0, 60)}
+                    x = r2.random()
+                    if x < 0.3:
+                        t["allies"] = r2.choice(allies)
+                    elif x < 0.6:
+                        t["allies"] = r2.sample(allies, r2.randint(1, len(allies)))
+                    elif x < 0.7:
+                        t["allies"] = "*"
+                    if r2.random() < 0.6:
+                        t["cost"] = self.num2(0, 4)
+                    tables.append(t)
+            if tables:
+                doc["stockpile"] = tables
+
+    def num2(self, lo, hi):
+        if self.r2.random() < 0.7:
+            return self.r2.randint(int(lo), int(hi))
+        return round(self.r2.uniform(lo, hi), 1)
 
     @staticmethod
     def expand(ln, allies, items):
@@ -314,17 +408,17 @@ def to_toml(doc):
     return "\n".join(out) + "\n"
 
 
-def generate(seed):
+def generate(seed, features=DEFAULT_FEATURES):
     """(file name, file text) for a seed."""
-    g = Gen(seed)
+    g = Gen(seed, features)
     doc = g.problem()
     if g.r.random() < 0.25:
         return f"p{seed}.json", json.dumps(doc, indent=2) + "\n"
     return f"p{seed}.toml", to_toml(doc)
 
 
-def write(seed, out_dir):
-    name, text = generate(seed)
+def write(seed, out_dir, features=DEFAULT_FEATURES):
+    name, text = generate(seed, features)
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, name)
     with open(path, "w") as fh:
@@ -336,8 +430,15 @@ def main():
     ap = argparse.ArgumentParser(description="write a random valid allot problem file")
     ap.add_argument("--seed", type=int, required=True)
     ap.add_argument("--out", default=".")
+    ap.add_argument("--features", default="all",
+                    help=f"comma-separated subset of {','.join(FEATURES)} (default all)")
+    ap.add_argument("--v1", action="store_true", help="v1 problems only (no v2 feature)")
     args = ap.parse_args()
-    print(write(args.seed, args.out))
+    try:
+        feats = frozenset() if args.v1 else parse_features(args.features)
+    except ValueError as e:
+        ap.error(str(e))
+    print(write(args.seed, args.out, feats))
     return 0
 
 

@@ -170,10 +170,10 @@ def parse_problem(data, path="<problem>"):
     # items
     if not isinstance(data["items"], list) or not data["items"]:
         P.err("items", "expected a non-empty array of tables")
-    items, value = [], {}
+    items, value, reusable = [], {}, set()
     for i, it in enumerate(data["items"]):
         w = f"items[{i}]"
-        P.keys(it, w, {"id", "name", "unit", "value"}, required=("id",))
+        P.keys(it, w, {"id", "name", "unit", "value", "reusable"}, required=("id",))
         k = P.string(it["id"], w + ".id")
         if k in value:
             P.err(w + ".id", f"duplicate item id `{k}`")
@@ -181,6 +181,11 @@ def parse_problem(data, path="<problem>"):
             if key in it:
                 P.string(it[key], f"{w}.{key}")
         value[k] = P.number(it.get("value", 1), w + ".value", positive=True)
+        ru = it.get("reusable", False)
+        if not isinstance(ru, bool):
+            P.err(w + ".reusable", "expected true or false")
+        if ru:
+            reusable.add(k)
         items.append(k)
 
     # allies
@@ -301,7 +306,7 @@ def parse_problem(data, path="<problem>"):
         scenarios.append({"name": nm, "changes": parsed})
 
     prob = {"name": name, "T": T, "tiers": tiers, "fairness": fairness, "items": items,
-            "value": value, "allies": allies, "supply": supply, "demand": demand,
+            "value": value, "reusable": reusable, "allies": allies, "supply": supply, "demand": demand,
             "lanes": lanes, "scenarios": scenarios, "path": path}
     # Check that every change matches something (on the problem as changed so
     # far; matching does not depend on earlier changes).
@@ -489,9 +494,17 @@ class LP:
         return x, obj
 
 
-def build_lp(prob):
+def build_lp(prob, lp=None, stock_cols=None):
+    """Add the §3 (and §8) model of `prob` to `lp` (a new LP if None).
+
+    `stock_cols` maps (ally, item) to a list of (column, coefficient): extra
+    free stock at the start of period 1 that is itself a variable (the
+    placement y of §12).  Returns (lp, V, tcol)."""
     T, tiers, items, allies = prob["T"], prob["tiers"], prob["items"], prob["allies"]
-    lp = LP()
+    reusable = prob.get("reusable", set())
+    stock_cols = stock_cols or {}
+    if lp is None:
+        lp = LP()
     V = {"x": {}, "p": {}, "s": {}, "u": {}, "r": {}, "w": {}, "f": {}}
     # dispatch x[l,k,t], t = 1..T-L(l)
     for li, ln in enumerate(prob["lanes"]):
@@ -508,7 +521,8 @@ def build_lp(prob):
     for a in allies:
         for k in items:
             for t in range(1, T + 1):
-                for v in ("r", "w", "f"):
+                # a reusable item (§8) has no r, w: its reserve is a constant
+                for v in (("f",) if k in reusable else ("r", "w", "f")):
                     V[v][(a, k, t)] = lp.col(f"{v}[{a},{k},{t}]")
     tcol = lp.col("t", 0.0, 1.0)  # helper column for the leximin LPs
 
@@ -518,23 +532,25 @@ def build_lp(prob):
             sup = prob["supply"].get((a, k))
             stock = sup["stock"] if sup else 0.0
             reserve = sup["reserve"] if sup else 0.0
+            reuse = k in reusable
             for t in range(1, T + 1):
                 served = {V["u"][(a, k, g, t)]: 1.0 for g in tiers if (a, k, g, t) in V["u"]}
-                # reserve: r[t] - r[t-1] + w[t] = 0  (r[0] = reserve)
-                c = {V["r"][(a, k, t)]: 1.0, V["w"][(a, k, t)]: 1.0}
-                rhs = 0.0
-                if t == 1:
-                    rhs = reserve
-                else:
-                    c[V["r"][(a, k, t - 1)]] = -1.0
-                lp.row(rhs, rhs, c)
-                # w[t] <= sum_g u
-                c = {V["w"][(a, k, t)]: 1.0}
-                for col in served:
-                    c[col] = c.get(col, 0.0) - 1.0
-                lp.row(-math.inf, 0.0, c)
-                # free stock balance:
-                # f[t] - f[t-1] - p - s - arrivals + dispatch + sum u - w = 0
+                if not reuse:
+                    # reserve: r[t] - r[t-1] + w[t] = 0  (r[0] = reserve)
+                    c = {V["r"][(a, k, t)]: 1.0, V["w"][(a, k, t)]: 1.0}
+                    rhs = 0.0
+                    if t == 1:
+                        rhs = reserve
+                    else:
+                        c[V["r"][(a, k, t - 1)]] = -1.0
+                    lp.row(rhs, rhs, c)
+                    # w[t] <= sum_g u
+                    c = {V["w"][(a, k, t)]: 1.0}
+                    for col in served:
+                        c[col] = c.get(col, 0.0) - 1.0
+                    lp.row(-math.inf, 0.0, c)
+                # free stock (on hand, for a reusable item) balance:
+                # f[t] - f[t-1] - p - s - arrivals + dispatch [+ sum u - w] = 0
                 c = {}
 
                 def add(col, v):
@@ -543,6 +559,8 @@ def build_lp(prob):
                 rhs = 0.0
                 if t == 1:
                     rhs = stock - reserve
+                    for (col, coef) in stock_cols.get((a, k), ()):
+                        add(col, -coef)
                 else:
                     add(V["f"][(a, k, t - 1)], -1.0)
                 if (a, k, t) in V["p"]:
@@ -555,10 +573,16 @@ def build_lp(prob):
                         add(V["x"][(li, k, t - ln["lead_time"])], -1.0)
                     if ln["from"] == a and (li, k, t) in V["x"]:
                         add(V["x"][(li, k, t)], 1.0)
-                for col in served:
-                    add(col, 1.0)
-                add(V["w"][(a, k, t)], -1.0)
+                if not reuse:
+                    for col in served:
+                        add(col, 1.0)
+                    add(V["w"][(a, k, t)], -1.0)
                 lp.row(rhs, rhs, c)
+                if reuse and served:
+                    # §8 serving: sum_g u[t] <= f[t] + reserve
+                    c = dict(served)
+                    c[V["f"][(a, k, t)]] = -1.0
+                    lp.row(-math.inf, reserve, c)
                 # export limit
                 lim = sup["export_limit"][t - 1] if sup else None
                 if lim is not None:

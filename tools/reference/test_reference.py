@@ -380,6 +380,165 @@ def test_input_errors():
                  'changes = [{ target = "stock", ally = "A", item = "k", factor = 0, periods = [1, 1] }]')
 
 
+# ---------------------------------------------------------------------------
+# SPEC §8: reusable items
+# ---------------------------------------------------------------------------
+
+def test_reusable_stock_serves_every_period():
+    # one ally, stock S = 3, demand D = 5 in each of T = 4 periods, no lanes:
+    # reusable: 3 units in use every period -> shortage T*max(0, D-S) = 4*2 = 8,
+    # fill 12/20 = 0.6; consumable: 3 units serve once -> 20 - 3 = 17.
+    body = """
+periods = 4
+items = [{{ id = "vent"{flag} }}]
+allies = [{{ id = "A" }}]
+supply = [{{ ally = "A", item = "vent", stock = 3 }}]
+demand = [{{ ally = "A", item = "vent", tier = "critical", quantity = 5 }}]
+"""
+    r = solve(body.format(flag=", reusable = true"))
+    assert approx(sh(r, "critical"), 8) and approx(fill(r, "A", "vent", "critical"), 0.6)
+    r = solve(body.format(flag=", reusable = false"))
+    assert approx(sh(r, "critical"), 17)
+    r = solve(body.format(flag=""))
+    assert approx(sh(r, "critical"), 17)
+
+
+def test_reusable_lent_one_way_serves_T_minus_lead_time():
+    # A lends its one unit to B (demand 1 each of T = 4 periods) on a lane
+    # with lead time L: dispatched in 1, in transit during 1..L, serves
+    # periods L+1..T: T - L periods served, shortage L; one dispatch costs 2.
+    for L, short in ((0, 0), (1, 1), (2, 2), (3, 3)):
+        r = solve(f"""
+periods = 4
+items = [{{ id = "vent", reusable = true }}]
+allies = [{{ id = "A" }}, {{ id = "B" }}]
+supply = [{{ ally = "A", item = "vent", stock = 1 }}]
+demand = [{{ ally = "B", item = "vent", tier = "critical", quantity = 1 }}]
+lanes = [{{ from = "A", to = "B", lead_time = {L}, cost = 2 }}]
+""")
+        assert approx(sh(r, "critical"), short), (L, r["tiers"])
+        assert approx(r["cost"]["total"], 2 if L < 4 else 0), (L, r["cost"])
+
+
+def test_reusable_round_trip_and_leximin():
+    # One unit at A; B needs 1 in periods 1-3, A needs 1 in period 4; a
+    # bidirectional lane with lead time 1, cost 1.  B cannot be served in
+    # period 1.  Ship alpha at t=1 (arrives 2), send beta back at t=3 (in
+    # transit during 3, arrives 4): B serves alpha + (alpha - beta), A serves
+    # 1 - alpha + beta.  Total 1 + alpha -> alpha = 1, critical shortage
+    # 4 - 2 = 2.  Leximin: phi_A = beta, phi_B = (2 - beta)/3 -> beta = 1/2,
+    # both 0.5 (keeping the unit at B would give A 0, B 2/3).  Cost 1 + 0.5.
+    r = solve("""
+periods = 4
+items = [{ id = "gen", reusable = true }]
+allies = [{ id = "A" }, { id = "B" }]
+supply = [{ ally = "A", item = "gen", stock = 1 }]
+demand = [
+  { ally = "A", item = "gen", tier = "critical", quantity = [0, 0, 0, 1] },
+  { ally = "B", item = "gen", tier = "critical", quantity = [1, 1, 1, 0] },
+]
+lanes = [{ from = "A", to = "B", lead_time = 1, cost = 1, bidirectional = true }]
+""")
+    assert approx(sh(r, "critical"), 2)
+    assert approx(fill(r, "A", "gen", "critical"), 0.5)
+    assert approx(fill(r, "B", "gen", "critical"), 0.5)
+    assert approx(r["cost"]["total"], 1.5)
+    # consumable, the same file: one unit serves once -> shortage 3
+    r = solve("""
+periods = 4
+items = [{ id = "gen" }]
+allies = [{ id = "A" }, { id = "B" }]
+supply = [{ ally = "A", item = "gen", stock = 1 }]
+demand = [
+  { ally = "A", item = "gen", tier = "critical", quantity = [0, 0, 0, 1] },
+  { ally = "B", item = "gen", tier = "critical", quantity = [1, 1, 1, 0] },
+]
+lanes = [{ from = "A", to = "B", lead_time = 1, cost = 1, bidirectional = true }]
+""")
+    assert approx(sh(r, "critical"), 3)
+
+
+def test_reusable_reserve_serves_own_ally_every_period_never_shipped():
+    # A: stock 3, reserve 2, needs 2 each of 3 periods; B needs 2 each period.
+    # The reserve serves A in every period (2 <= f + 2 with f = 0); the one
+    # free unit goes to B and serves there every period: B short 1 x 3 = 3.
+    # Leximin cannot do better for B: the reserve is never shipped.
+    r = solve("""
+periods = 3
+items = [{ id = "bed", reusable = true }]
+allies = [{ id = "A" }, { id = "B" }]
+supply = [{ ally = "A", item = "bed", stock = 3, reserve = 2 }]
+demand = [
+  { ally = "A", item = "bed", tier = "critical", quantity = 2 },
+  { ally = "B", item = "bed", tier = "critical", quantity = 2 },
+]
+lanes = [{ from = "A", to = "B" }]
+""")
+    assert approx(sh(r, "critical"), 3)
+    assert approx(fill(r, "A", "bed", "critical"), 1.0)
+    assert approx(fill(r, "B", "bed", "critical"), 0.5)
+    assert sum(s["quantity"] for s in r["shipments"]) <= 1 + 1e-9
+    # the reserve is counted at its own ally only: with B needing nothing,
+    # A needing 3 per period, A serves 2 (reserve) + 1 (free) every period
+    r = solve("""
+periods = 3
+items = [{ id = "bed", reusable = true }]
+allies = [{ id = "A" }]
+supply = [{ ally = "A", item = "bed", stock = 3, reserve = 2 }]
+demand = [{ ally = "A", item = "bed", tier = "critical", quantity = 4 }]
+""")
+    assert approx(sh(r, "critical"), 3)  # 1 short in each of 3 periods
+
+
+def test_reusable_production_accumulates_and_cost():
+    # stock 0, production 1 per period at cost 1, demand 2 in each of 3
+    # periods: on hand 1, 2, 2 -> served 1 + 2 + 2, shortage 1; producing in
+    # periods 1 and 2 is enough (period 3 adds nothing): cost 2.
+    r = solve("""
+periods = 3
+items = [{ id = "gen", reusable = true }]
+allies = [{ id = "A" }]
+supply = [{ ally = "A", item = "gen", production = 1, production_cost = 1 }]
+demand = [{ ally = "A", item = "gen", tier = "critical", quantity = 2 }]
+""")
+    assert approx(sh(r, "critical"), 1) and approx(r["cost"]["total"], 2)
+
+
+def test_reusable_export_limit_scenario_stock_and_values():
+    # A holds 10, B needs 10 in each of 2 periods, A may export 3 a period:
+    # B has 3 in period 1, 6 in period 2 -> served 9 of 20, shortage 11,
+    # value 2 -> weighted 22.  Scenario: stock x 0.5 -> A holds 5 (reserve 2
+    # -> 1, 4 free): export 3 then 1 -> B has 3, 4 -> shortage 13 -> 26.
+    res = solve("""
+periods = 2
+items = [{ id = "gen", reusable = true, value = 2 }, { id = "fuel" }]
+allies = [{ id = "A" }, { id = "B" }]
+supply = [
+  { ally = "A", item = "gen", stock = 10, reserve = 2, export_limit = 3 },
+  { ally = "A", item = "fuel", stock = 4 },
+]
+demand = [
+  { ally = "B", item = "gen", tier = "critical", quantity = 10 },
+  { ally = "B", item = "fuel", tier = "routine", quantity = 3 },
+]
+lanes = [{ from = "A", to = "B" }]
+
+[[scenarios]]
+name = "half"
+changes = [{ target = "stock", ally = "A", item = "gen", factor = 0.5 }]
+""", all_scenarios=True)
+    base, half = res
+    assert approx(sh(base, "critical"), 22)
+    assert approx(sh(base, "routine"), 2)  # fuel is consumable: 4 units for 6
+    assert approx(sh(half, "critical"), 26)
+
+
+def test_reusable_input_errors():
+    head = 'allies = [{ id = "A" }]\n'
+    expect_error('items = [{ id = "k", reusable = 1 }]\n' + head)
+    expect_error('items = [{ id = "k", reusable = "yes" }]\n' + head)
+
+
 def test_leximin_methods_agree_on_random_problems():
     # the per-pair algorithm against the sum-of-k-smallest formulation
     d = tempfile.mkdtemp()
