@@ -1,25 +1,51 @@
 #!/usr/bin/env python3
 """Cross-check an allot binary against the independent reference solver.
 
-    compare.py --allot PATH_TO_ALLOT --seeds A..B [--keep DIR] [--tol 2e-6]
-               [--features LIST | --v1]
+    compare.py --allot PATH_TO_ALLOT --seeds A..B [--mode solve|compare|marginal|plan]
+               [--features LIST | --v1] [--compare-with alone,none] [--units N]
+               [--keep DIR] [--tol 2e-6] [--timeout S]
 
 For every seed in A..B (both ends included; a single number is one seed)
-gen.py writes a random problem (with the v2 features of --features, default
-all that gen.py knows; --v1 for none), reference.py solves it (base and all
-scenarios) and `ALLOT solve FILE --all-scenarios --format json` solves it
-too.  Compared, within tol * max(1, |reference value|):
+gen.py writes a random problem (with the v2 features of --features: a
+comma-separated subset of reusable,guarantee,stockpile, default all; --v1
+for none), the reference solves it and allot solves it too:
 
+  --mode solve     ALLOT solve FILE --all-scenarios --format json
+  --mode compare   ALLOT solve FILE --all-scenarios --compare WITH --format json
+  --mode marginal  ALLOT solve FILE --all-scenarios --marginal [--units N] --format json
+  --mode plan      ALLOT plan FILE --format json
+
+Compared, within tol * max(1, |reference value|) (for a difference of two
+optima -- a gain, a cost change, a price of fairness -- the scale is the
+largest of 1 and the magnitudes of the optima it is the difference of):
+
+  every solve mode (solve, compare, marginal), per result:
   - the number and order of results and their `problem` / `scenario` fields,
+  - `status` == "optimal",
   - each tier's `weighted_shortage` (and its `demand`, which is input data),
   - each `fill_rate` matched by (ally, item, tier), and the set of such
-    entries (and each entry's `demand`),
+    entries (and each entry's `demand`) -- fill rates only under leximin,
   - `cost.total`,
-  - `status` == "optimal".
+  - `guarantee` == "alone" when the problem says so (absent or "none" otherwise);
+  --mode compare, per result:
+  - compare.alone: every tier's `weighted_shortage` and `gain`, `cost`; and
+    under leximin only (unique there): the list of (ally, tier) entries with
+    their `weighted_shortage`, `alone`, `gain`, and `worse_off`.  Under
+    fairness = "none" the per-ally `alone` values (unique) are still
+    compared and the entries' set;
+  - compare.none: `cost` and `price_of_fairness`;
+  --mode marginal, per result:
+  - the (ally, item) entries in file order, their `units`, every tier's
+    `gain` and `cost_change`;
+  --mode plan:
+  - `problem`, `status`, the `expected` tiers (order and weighted_shortage)
+    and `expected.cost`; the probability of each case in `scenarios`
+    (input data); that `placement` stays within each stockpile's allies and
+    budget.  Placements and per-case figures are not unique and are not
+    compared.
 
-Fill rates are unique only under leximin fairness, so with fairness = "none"
-they are not compared.  One line is printed per mismatch and a last line
-`N passed, M failed`.  Failing problem files are copied into --keep DIR.
+One line is printed per mismatch and a last line `N passed, M failed`.
+Failing problem files are copied into --keep DIR.
 
 --allot is split like a shell command line, so the reference can be checked
 against itself:  compare.py --allot "python3 tools/reference/reference.py" --seeds 1..50
@@ -56,19 +82,26 @@ def parse_seeds(s):
     return range(a, b + 1)
 
 
-def close(ref, got, tol):
-    return isinstance(got, (int, float)) and not isinstance(got, bool) \
-        and abs(ref - got) <= tol * max(1.0, abs(ref))
+def isnum(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def close(ref, got, tol, *scale):
+    """|ref - got| <= tol * max(1, |ref|, |scale|...)."""
+    return isnum(got) and abs(ref - got) <= tol * max([1.0, abs(ref)] + [abs(x) for x in scale])
+
+
+def read_doc(path):
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    return json.loads(raw) if path.endswith(".json") else tomllib.loads(raw.decode())
 
 
 def fairness_of(path):
-    with open(path, "rb") as fh:
-        raw = fh.read()
-    data = json.loads(raw) if path.endswith(".json") else tomllib.loads(raw.decode())
-    return data.get("fairness", "leximin")
+    return read_doc(path).get("fairness", "leximin")
 
 
-def compare_results(ref, got, tol, leximin):
+def compare_results(ref, got, tol, leximin, mode="solve"):
     """List of mismatch descriptions (empty when they agree)."""
     out = []
     if len(ref) != len(got):
@@ -78,6 +111,15 @@ def compare_results(ref, got, tol, leximin):
             out.append("result is not a JSON object")
             continue
         tag = f"[{r['scenario'] or 'base'}]"
+        if r.get("guarantee") == "alone":
+            if g.get("guarantee") != "alone":
+                out.append(f"{tag} guarantee field {g.get('guarantee')!r}, expected 'alone'")
+        elif g.get("guarantee") not in (None, "none"):
+            out.append(f"{tag} guarantee field {g.get('guarantee')!r}, expected none")
+        if mode == "compare":
+            out += [f"{tag} {m}" for m in compare_compare(r, g, tol, leximin)]
+        if mode == "marginal":
+            out += [f"{tag} {m}" for m in compare_marginal(r, g, tol)]
         if g.get("scenario") != r["scenario"]:
             out.append(f"{tag} scenario field {g.get('scenario')!r}, expected {r['scenario']!r}")
         if g.get("problem") != r["problem"]:
@@ -119,8 +161,157 @@ def compare_results(ref, got, tol, leximin):
     return out
 
 
-def run_allot(cmd, path, timeout):
-    argv = cmd + ["solve", path, "--all-scenarios", "--format", "json"]
+def shortages(res):
+    return {t["tier"]: t["weighted_shortage"] for t in res["tiers"]}
+
+
+def compare_compare(r, g, tol, leximin):
+    """Mismatches in the §10 `compare` object."""
+    out = []
+    rc, gc = r.get("compare", {}), g.get("compare")
+    if not isinstance(gc, dict):
+        return ["no `compare` object"]
+    shared = shortages(r)
+    if "alone" in rc:
+        ra, ga = rc["alone"], gc.get("alone")
+        if not isinstance(ga, dict):
+            return out + ["no `compare.alone` object"]
+        gt = [t for t in ga.get("tiers", []) if isinstance(t, dict)]
+        if [t.get("tier") for t in gt] != [t["tier"] for t in ra["tiers"]]:
+            out.append(f"compare.alone.tiers lists {[t.get('tier') for t in gt]}, "
+                       f"expected {[t['tier'] for t in ra['tiers']]}")
+        for t, x in zip(ra["tiers"], gt):
+            a = t["weighted_shortage"]
+            if not close(a, x.get("weighted_shortage"), tol):
+                out.append(f"compare.alone tier {t['tier']} weighted_shortage: allot "
+                           f"{x.get('weighted_shortage')}, reference {a}")
+            if not close(t["gain"], x.get("gain"), tol, a, shared[t["tier"]]):
+                out.append(f"compare.alone tier {t['tier']} gain: allot {x.get('gain')}, "
+                           f"reference {t['gain']}")
+        if not close(ra["cost"], ga.get("cost"), tol):
+            out.append(f"compare.alone.cost: allot {ga.get('cost')}, reference {ra['cost']}")
+        gal = [x for x in ga.get("allies", []) if isinstance(x, dict)]
+        keys = [(x.get("ally"), x.get("tier")) for x in gal]
+        rkeys = [(x["ally"], x["tier"]) for x in ra["allies"]]
+        if sorted(map(str, keys)) != sorted(map(str, rkeys)):
+            out.append(f"compare.alone.allies lists {keys}, expected {rkeys}")
+        elif keys != rkeys:
+            out.append(f"compare.alone.allies order {keys}, expected {rkeys} (file order)")
+        gmap = dict(zip(keys, gal))
+        for x in ra["allies"]:
+            y = gmap.get((x["ally"], x["tier"]))
+            if y is None:
+                continue
+            lab = f"compare.alone ally {x['ally']}/{x['tier']}"
+            if not close(x["alone"], y.get("alone"), tol):
+                out.append(f"{lab} alone: allot {y.get('alone')}, reference {x['alone']}")
+            if not leximin:
+                continue
+            if not close(x["weighted_shortage"], y.get("weighted_shortage"), tol):
+                out.append(f"{lab} weighted_shortage: allot {y.get('weighted_shortage')}, "
+                           f"reference {x['weighted_shortage']}")
+            if not close(x["gain"], y.get("gain"), tol, x["alone"], x["weighted_shortage"]):
+                out.append(f"{lab} gain: allot {y.get('gain')}, reference {x['gain']}")
+        if leximin and ga.get("worse_off") != ra["worse_off"]:
+            out.append(f"compare.alone.worse_off: allot {ga.get('worse_off')}, "
+                       f"reference {ra['worse_off']}")
+    if "none" in rc:
+        rn, gn = rc["none"], gc.get("none")
+        if not isinstance(gn, dict):
+            return out + ["no `compare.none` object"]
+        if not close(rn["cost"], gn.get("cost"), tol):
+            out.append(f"compare.none.cost: allot {gn.get('cost')}, reference {rn['cost']}")
+        if not close(rn["price_of_fairness"], gn.get("price_of_fairness"), tol,
+                     rn["cost"], r["cost"]["total"]):
+            out.append(f"compare.none.price_of_fairness: allot {gn.get('price_of_fairness')}, "
+                       f"reference {rn['price_of_fairness']}")
+    return out
+
+
+def compare_marginal(r, g, tol):
+    """Mismatches in the §11 `marginal` list."""
+    out = []
+    gm = g.get("marginal")
+    if not isinstance(gm, list):
+        return ["no `marginal` list"]
+    gm = [x for x in gm if isinstance(x, dict)]
+    keys = [(x.get("ally"), x.get("item")) for x in gm]
+    rkeys = [(x["ally"], x["item"]) for x in r["marginal"]]
+    if keys != rkeys:
+        return [f"marginal entries {keys}, expected {rkeys} (file order: allies, then items)"]
+    shared = shortages(r)
+    for x, y in zip(r["marginal"], gm):
+        lab = f"marginal {x['ally']}/{x['item']}"
+        if not close(x["units"], y.get("units"), tol):
+            out.append(f"{lab} units: allot {y.get('units')}, reference {x['units']}")
+        gg = y.get("gain") if isinstance(y.get("gain"), dict) else {}
+        if list(gg) != list(x["gain"]):
+            out.append(f"{lab} gain tiers {list(gg)}, expected {list(x['gain'])}")
+        for tier, v in x["gain"].items():
+            if not close(v, gg.get(tier), tol, shared[tier]):
+                out.append(f"{lab} gain.{tier}: allot {gg.get(tier)}, reference {v}")
+        if not close(x["cost_change"], y.get("cost_change"), tol, r["cost"]["total"]):
+            out.append(f"{lab} cost_change: allot {y.get('cost_change')}, "
+                       f"reference {x['cost_change']}")
+    return out
+
+
+def compare_plan(ref, got, tol, prob):
+    """Mismatches between two §12 plan objects."""
+    out = []
+    if not isinstance(got, dict):
+        return ["plan output is not a JSON object"]
+    for key in ("problem", "status"):
+        if got.get(key) != ref[key]:
+            out.append(f"{key} field {got.get(key)!r}, expected {ref[key]!r}")
+    ge = got.get("expected") if isinstance(got.get("expected"), dict) else {}
+    gt = [t for t in ge.get("tiers", []) if isinstance(t, dict)]
+    if [t.get("tier") for t in gt] != [t["tier"] for t in ref["expected"]["tiers"]]:
+        out.append(f"expected.tiers lists {[t.get('tier') for t in gt]}, "
+                   f"expected {[t['tier'] for t in ref['expected']['tiers']]}")
+    for t, x in zip(ref["expected"]["tiers"], gt):
+        if not close(t["weighted_shortage"], x.get("weighted_shortage"), tol):
+            out.append(f"expected tier {t['tier']} weighted_shortage: allot "
+                       f"{x.get('weighted_shortage')}, reference {t['weighted_shortage']}")
+    if not close(ref["expected"]["cost"], ge.get("cost"), tol):
+        out.append(f"expected.cost: allot {ge.get('cost')}, reference {ref['expected']['cost']}")
+    gs = [x for x in got.get("scenarios", []) if isinstance(x, dict)] \
+        if isinstance(got.get("scenarios"), list) else []
+    if [x.get("scenario") for x in gs] != [x["scenario"] for x in ref["scenarios"]]:
+        out.append(f"scenarios lists {[x.get('scenario') for x in gs]}, "
+                   f"expected {[x['scenario'] for x in ref['scenarios']]}")
+    else:
+        for x, y in zip(ref["scenarios"], gs):
+            if not close(x["probability"], y.get("probability"), tol):
+                out.append(f"scenario {x['scenario']} probability: allot {y.get('probability')}, "
+                           f"reference {x['probability']}")
+    placed = {}
+    pl = got.get("placement")
+    if not isinstance(pl, list):
+        out.append("no `placement` list")
+        pl = []
+    for y in pl:
+        if not isinstance(y, dict):
+            continue
+        a, k, u = y.get("ally"), y.get("item"), y.get("units")
+        sp = prob["stockpile"].get(k)
+        if not isnum(u) or u < -tol:
+            out.append(f"placement {a}/{k}: units {u!r}")
+            continue
+        if sp is None or a not in sp["allies"]:
+            if abs(u) > tol:
+                out.append(f"placement {a}/{k}: {u} units where no stockpile may be placed")
+            continue
+        placed[k] = placed.get(k, 0.0) + u
+    for k, v in placed.items():
+        b = prob["stockpile"][k]["budget"]
+        if v > b + tol * max(1.0, b):
+            out.append(f"placement of {k}: {v} units, budget {b}")
+    return out
+
+
+def run_allot(cmd, path, timeout, extra=("solve", "--all-scenarios")):
+    argv = cmd + [extra[0], path] + list(extra[1:]) + ["--format", "json"]
     try:
         p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -134,6 +325,8 @@ def run_allot(cmd, path, timeout):
         data = json.loads(p.stdout)
     except ValueError as e:
         return None, f"output is not JSON: {e}"
+    if extra[0] == "plan":
+        return data, None
     return (data if isinstance(data, list) else [data]), None
 
 
@@ -149,7 +342,29 @@ def main():
                     help="v2 features gen.py puts in the problems: comma-separated subset of "
                          f"{','.join(gen.FEATURES)}, or all (default)")
     ap.add_argument("--v1", action="store_true", help="v1 problems only (= --features none)")
+    ap.add_argument("--mode", default="solve", choices=["solve", "compare", "marginal", "plan"],
+                    help="what to run and compare (default solve)")
+    ap.add_argument("--compare-with", default="alone,none",
+                    help="--mode compare: the --compare argument (alone, none or alone,none)")
+    ap.add_argument("--units", default=None,
+                    help="--mode marginal: pass --units N (default: not passed, N = 1)")
     args = ap.parse_args()
+    try:
+        cmp_with = reference.parse_compare(args.compare_with)
+        units = None if args.units is None else reference.parse_units(args.units)
+    except argparse.ArgumentTypeError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.mode == "solve":
+        extra = ["solve", "--all-scenarios"]
+    elif args.mode == "compare":
+        extra = ["solve", "--all-scenarios", "--compare", args.compare_with]
+    elif args.mode == "marginal":
+        extra = ["solve", "--all-scenarios", "--marginal"]
+        if args.units is not None:
+            extra += ["--units", args.units]
+    else:
+        extra = ["plan"]
     try:
         feats = frozenset() if args.v1 else gen.parse_features(args.features)
     except ValueError as e:
@@ -171,17 +386,25 @@ def main():
             path = gen.write(seed, work, feats)
             problems = []
             try:
-                ref = reference.solve_file(path, all_scenarios=True)
+                if args.mode == "plan":
+                    ref = reference.plan_file(path)
+                else:
+                    ref = reference.solve_file(
+                        path, all_scenarios=True,
+                        compare=cmp_with if args.mode == "compare" else (),
+                        units=(units or 1.0) if args.mode == "marginal" else None)
             except Exception as e:  # a reference bug: report, count as failure
                 ref = None
                 problems.append(f"reference failed: {type(e).__name__}: {e}")
             if ref is not None:
-                got, err = run_allot(cmd, path, args.timeout)
+                got, err = run_allot(cmd, path, args.timeout, extra)
                 if err:
                     problems.append(f"allot {err}")
+                elif args.mode == "plan":
+                    problems += compare_plan(ref, got, args.tol, reference.load_problem(path))
                 else:
                     problems += compare_results(ref, got, args.tol,
-                                                fairness_of(path) == "leximin")
+                                                fairness_of(path) == "leximin", args.mode)
             if problems:
                 failed += 1
                 for m in problems:

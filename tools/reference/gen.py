@@ -36,8 +36,7 @@ TIER_SETS = [["urgent", "normal"], ["life", "core", "nice"], ["p1"], ["high", "m
              ["critical", "routine"], ["critical", "essential", "routine"]]
 
 
-# (guarantee and stockpile follow once the reference implements SPEC §9-§12)
-FEATURES = ("reusable",)
+FEATURES = ("reusable", "guarantee", "stockpile")
 DEFAULT_FEATURES = frozenset(FEATURES)
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference solver for allot problem files (SPEC.md v1).
+"""Independent reference solver for allot problem files (SPEC.md v2).
 
 This is a development tool used to cross-check the Rust `allot` solver.  It is
 written from /work/shared/SPEC.md alone and shares no code with the crate.
@@ -7,7 +7,9 @@ Speed is not a goal; every step is the plainest correct formulation.
 
 Usage:
     reference.py [solve] PROBLEM_FILE [--scenario NAME]... [--all-scenarios]
+                 [--compare alone|none|alone,none] [--marginal [--units N]]
                  [--format json]
+    reference.py plan PROBLEM_FILE [--format json]
 
 Without scenario flags only the base problem is solved.  `--all-scenarios`
 solves the base and then every scenario (in file order).  `--scenario NAME`
@@ -40,6 +42,14 @@ FILL_HOLD = 1e-9          # absolute, in units served
 # slacks are multiplied by 10 and the solve is retried, at most this often.
 MAX_RELAX = 4
 BLOCKED_TOL = 1e-7        # a pair is blocked if max phi_i <= t* + this
+# A guarantee row (§9) sum value*u >= sum value*D - A[a,g] is loosened by
+# GUAR_ABS + GUAR_REL * sum value*D (A comes from an LP solve).
+GUAR_ABS = 1e-9
+GUAR_REL = 1e-12
+# scenario probabilities may sum to 1 + this (decimal round-off: 0.1+0.2+0.7)
+PROB_SUM_TOL = 1e-9
+# an ally is worse off (§10) when its gain < -WORSE_TOL * max(1, |alone|)
+WORSE_TOL = 1e-6
 
 
 class InputError(Exception):
@@ -148,7 +158,7 @@ def parse_problem(data, path="<problem>"):
     P = Parser(path)
     P.keys(data, "top level",
            {"name", "description", "periods", "tiers", "fairness", "items", "allies",
-            "supply", "demand", "lanes", "scenarios", "expect"},
+            "supply", "demand", "lanes", "scenarios", "guarantee", "stockpile", "expect"},
            required=("items", "allies"))
     stem = os.path.splitext(os.path.basename(path))[0]
     name = P.string(data["name"], "name") if "name" in data else stem
@@ -166,6 +176,9 @@ def parse_problem(data, path="<problem>"):
     fairness = data.get("fairness", "leximin")
     if fairness not in ("leximin", "none"):
         P.err("fairness", "expected \"leximin\" or \"none\"")
+    guarantee = data.get("guarantee", "none")
+    if guarantee not in ("none", "alone"):
+        P.err("guarantee", "expected \"none\" or \"alone\"")
 
     # items
     if not isinstance(data["items"], list) or not data["items"]:
@@ -290,7 +303,7 @@ def parse_problem(data, path="<problem>"):
     names = set()
     for i, sc in enumerate(array_of_tables("scenarios")):
         w = f"scenarios[{i}]"
-        P.keys(sc, w, {"name", "description", "changes"}, required=("name",))
+        P.keys(sc, w, {"name", "description", "changes", "probability"}, required=("name",))
         nm = P.string(sc["name"], w + ".name")
         if nm in names:
             P.err(w + ".name", f"duplicate scenario name `{nm}`")
@@ -303,9 +316,38 @@ def parse_problem(data, path="<problem>"):
         parsed = []
         for j, ch in enumerate(changes):
             parsed.append(parse_change(P, ch, f"{w}.changes[{j}]", T, allies, items, tiers))
-        scenarios.append({"name": nm, "changes": parsed})
+        prob_s = None
+        if "probability" in sc:
+            prob_s = P.number(sc["probability"], w + ".probability")
+            if prob_s > 1:
+                P.err(w + ".probability", "a probability is in [0, 1]")
+        scenarios.append({"name": nm, "changes": parsed, "probability": prob_s, "where": w})
+    with_p = [sc for sc in scenarios if sc["probability"] is not None]
+    if with_p and len(with_p) != len(scenarios):
+        lacking = next(sc for sc in scenarios if sc["probability"] is None)
+        P.err(lacking["where"], "either every scenario has a `probability` or none has "
+              f"(`{with_p[0]['name']}` has one, `{lacking['name']}` has not)")
+    if with_p and sum(sc["probability"] for sc in with_p) > 1 + PROB_SUM_TOL:
+        P.err("scenarios", "scenario probabilities sum to "
+              f"{sum(sc['probability'] for sc in with_p)!r}, more than 1")
 
-    prob = {"name": name, "T": T, "tiers": tiers, "fairness": fairness, "items": items,
+    # stockpile (SPEC §12): at most one table per item
+    stockpile = {}
+    for i, sp in enumerate(array_of_tables("stockpile")):
+        w = f"stockpile[{i}]"
+        P.keys(sp, w, {"item", "budget", "allies", "cost"}, required=("item", "budget"))
+        k = P.string(sp["item"], w + ".item")
+        if k not in items:
+            P.err(w + ".item", f"unknown item `{k}`")
+        if k in stockpile:
+            P.err(w + ".item", f"a second [[stockpile]] for item `{k}` (at most one per item)")
+        budget = P.number(sp["budget"], w + ".budget")
+        where_ok, _ = P.ids(sp.get("allies", "*"), w + ".allies", allies, "ally")
+        stockpile[k] = {"budget": budget, "allies": where_ok,
+                        "cost": P.number(sp.get("cost", 0), w + ".cost")}
+
+    prob = {"name": name, "T": T, "tiers": tiers, "fairness": fairness, "guarantee": guarantee,
+            "stockpile": stockpile, "items": items,
             "value": value, "reusable": reusable, "allies": allies, "supply": supply, "demand": demand,
             "lanes": lanes, "scenarios": scenarios, "path": path}
     # Check that every change matches something (on the problem as changed so
@@ -605,7 +647,7 @@ def build_lp(prob, lp=None, stock_cols=None):
 # Lexicographic solve (SPEC §4)
 # ---------------------------------------------------------------------------
 
-def solve_problem(prob, log=None, method="pairs"):
+def solve_problem(prob, log=None, method="pairs", guarantee=None):
     """Solve per SPEC §3-§4.  `method` picks the leximin algorithm:
     "pairs" (default) is the classic iterative one (maximise the common
     minimum t, then one LP per free pair to see whether it is blocked at t);
@@ -616,6 +658,21 @@ def solve_problem(prob, log=None, method="pairs"):
     T, tiers = prob["T"], prob["tiers"]
     value = prob["value"]
     holds = []  # (target, slack, coefs): rows  sum(coefs) >= target - relax*slack
+    if guarantee is not None:
+        # §9: for every ally a and tier g,
+        # sum_{k,t} value_k (demand - u) <= A[a,g], i.e.
+        # sum value_k u >= sum value_k demand - A[a,g]
+        for a in prob["allies"]:
+            for g in tiers:
+                W, dem = {}, 0.0
+                for (aa, k, gg), q in prob["demand"].items():
+                    if aa != a or gg != g:
+                        continue
+                    for t in range(1, T + 1):
+                        W[V["u"][(a, k, g, t)]] = value[k]
+                        dem += value[k] * q[t - 1]
+                if dem > 0:
+                    holds.append((dem - guarantee[(a, g)], GUAR_ABS + GUAR_REL * dem, W))
     nsolves = 0
     relax = 1.0
 
@@ -792,8 +849,113 @@ def report(prob, V, x, scenario=None):
     }
 
 
-def solve_file(path, scenarios=(), all_scenarios=False, method="pairs", log=None):
-    """Return the list of result objects, base first."""
+# ---------------------------------------------------------------------------
+# SPEC §9-§11: guarantee, comparisons, marginal values
+# ---------------------------------------------------------------------------
+
+def alone_problem(prob):
+    """§9: the same problem with every lane closed (no guarantee: the alone
+    plan satisfies its own guarantee trivially)."""
+    p = copy.copy(prob)
+    p["lanes"] = []
+    p["guarantee"] = "none"
+    return p
+
+
+def ally_shortages(prob, res):
+    """{(ally, tier): weighted shortage} of a result, from its `fill` entries
+    (every (a, k, g) with demand > 0; the others have no shortage)."""
+    out = {(a, g): 0.0 for a in prob["allies"] for g in prob["tiers"]}
+    for f in res["fill"]:
+        out[(f["ally"], f["tier"])] += prob["value"][f["item"]] * (f["demand"] - f["served"])
+    return out
+
+
+def ally_demand(prob):
+    out = {(a, g): 0.0 for a in prob["allies"] for g in prob["tiers"]}
+    for (a, k, g), q in prob["demand"].items():
+        out[(a, g)] += sum(q)
+    return out
+
+
+def solve_full(prob, method="pairs", log=None):
+    """§4 solve of a problem (or an applied scenario), with its §9 guarantee.
+    Returns (result, alone result or None)."""
+    alone = None
+    A = None
+    if prob["guarantee"] == "alone":
+        alone = solve_problem(alone_problem(prob), None, method)
+        A = ally_shortages(prob, alone)
+    r = solve_problem(prob, log, method, guarantee=A)
+    if A is not None:
+        r["guarantee"] = "alone"
+    return r, alone
+
+
+def compare_alone(prob, res, alone):
+    """The §10 `compare.alone` object of result `res` of problem `prob`."""
+    tiers = []
+    for ts, ta in zip(res["tiers"], alone["tiers"]):
+        tiers.append({"tier": ts["tier"], "weighted_shortage": ta["weighted_shortage"],
+                      "gain": _clean(ta["weighted_shortage"] - ts["weighted_shortage"])})
+    shared = ally_shortages(prob, res)
+    A = ally_shortages(prob, alone)
+    dem = ally_demand(prob)
+    allies, worse = [], []
+    for a in prob["allies"]:
+        bad = False
+        for g in prob["tiers"]:
+            if dem[(a, g)] <= 0:
+                continue
+            gain = A[(a, g)] - shared[(a, g)]
+            allies.append({"ally": a, "tier": g, "weighted_shortage": _clean(shared[(a, g)]),
+                           "alone": _clean(A[(a, g)]), "gain": _clean(gain)})
+            if gain < -WORSE_TOL * max(1.0, abs(A[(a, g)])):
+                bad = True
+        if bad:
+            worse.append(a)
+    out = {"tiers": tiers, "cost": alone["cost"]["total"], "allies": allies, "worse_off": worse}
+    # the per-ally shared figures are unique under leximin only (§10)
+    out["allies_unique"] = prob["fairness"] == "leximin"
+    return out
+
+
+def with_units(prob, ally, item, units):
+    """§11: `units` more units of free stock of `item` at `ally` at the start
+    (a supply entry is created if there is none)."""
+    p = copy.copy(prob)
+    p["supply"] = dict(prob["supply"])
+    T = prob["T"]
+    old = prob["supply"].get((ally, item))
+    if old is None:
+        new = {"stock": 0.0, "reserve": 0.0, "production": [0.0] * T, "production_cost": 0.0,
+               "surge": [0.0] * T, "surge_cost": 0.0, "export_limit": [None] * T}
+    else:
+        new = dict(old)
+    new["stock"] = new["stock"] + units
+    p["supply"][(ally, item)] = new
+    return p
+
+
+def marginal(prob, res, units, method="pairs"):
+    """The §11 `marginal` list of result `res` of problem `prob`."""
+    out = []
+    for a in prob["allies"]:
+        for k in prob["items"]:
+            r2, _ = solve_full(with_units(prob, a, k, units), method)
+            gain = {}
+            for t1, t2 in zip(res["tiers"], r2["tiers"]):
+                gain[t1["tier"]] = _clean(t1["weighted_shortage"] - t2["weighted_shortage"])
+            out.append({"ally": a, "item": k, "units": float(units), "gain": gain,
+                        "cost_change": _clean(r2["cost"]["total"] - res["cost"]["total"])})
+    return out
+
+
+def solve_file(path, scenarios=(), all_scenarios=False, method="pairs", log=None,
+               compare=(), units=None):
+    """Return the list of result objects, base first.  `compare` is a subset
+    of {"alone", "none"} (§10); `units` not None asks for §11 marginal values
+    of that many units."""
     prob = load_problem(path)
     names = []
     if all_scenarios:
@@ -812,29 +974,208 @@ def solve_file(path, scenarios=(), all_scenarios=False, method="pairs", log=None
     for n in names:
         p = prob if n is None else apply_scenario(prob, n)
         lg = {}
-        r = solve_problem(p, lg, method)
+        r, alone = solve_full(p, method, lg)
         if log is not None:
             log.append(lg)
         r["scenario"] = n
+        cmp = {}
+        if "alone" in compare:
+            if alone is None:
+                alone = solve_problem(alone_problem(p), None, method)
+            cmp["alone"] = compare_alone(p, r, alone)
+        if "none" in compare:
+            p0 = dict(p)
+            p0["fairness"] = "none"
+            r0, _ = solve_full(p0, method)
+            c0 = r0["cost"]["total"]
+            cmp["none"] = {"cost": c0, "price_of_fairness": _clean(r["cost"]["total"] - c0)}
+        if cmp:
+            r["compare"] = cmp
+        if units is not None:
+            r["marginal"] = marginal(p, r, units, method)
         out.append(r)
     return out
 
 
+# ---------------------------------------------------------------------------
+# SPEC §12: stockpile planning
+# ---------------------------------------------------------------------------
+
+def case_probabilities(prob):
+    """[P(base), P(scenario 1), ...] per §5: the given probabilities with the
+    base taking what is left, or all equally likely."""
+    sc = prob["scenarios"]
+    if sc and sc[0]["probability"] is not None:
+        ps = [s["probability"] for s in sc]
+        return [max(0.0, 1.0 - sum(ps))] + ps
+    return [1.0 / (len(sc) + 1)] * (len(sc) + 1)
+
+
+def stock_factor(prob, name, ally, item):
+    """Product of the factors of scenario `name`'s stock changes that select
+    (ally, item) by their ally/item selectors (supply entry or not, §12)."""
+    m = 1.0
+    if name is None:
+        return m
+    sc = next(s for s in prob["scenarios"] if s["name"] == name)
+    for ch in sc["changes"]:
+        if ch["target"] == "stock" and ally in ch["ally"] and item in ch["item"]:
+            m *= ch["factor"]
+    return m
+
+
+def plan_problem(prob, log=None):
+    """The §12 extensive-form LP over the base and every scenario, sharing
+    the placement y.  Returns the plan JSON object."""
+    lp = LP()
+    ycols = {}
+    for k in prob["items"]:
+        sp = prob["stockpile"].get(k)
+        if sp is None:
+            continue
+        cols = [lp.col(f"y[{a},{k}]") for a in sp["allies"]]
+        for a, c in zip(sp["allies"], cols):
+            ycols[(a, k)] = c
+        lp.row(-math.inf, sp["budget"], {c: 1.0 for c in cols})
+    names = [None] + [s["name"] for s in prob["scenarios"]]
+    probs = case_probabilities(prob)
+    cases = []
+    for name, P in zip(names, probs):
+        p = prob if name is None else apply_scenario(prob, name)
+        extra = {(a, k): [(c, stock_factor(prob, name, a, k))] for (a, k), c in ycols.items()}
+        _, V, _ = build_lp(p, lp, extra)
+        cases.append((name, P, p, V))
+
+    holds = []
+    nsolves = 0
+    relax = 1.0
+
+    def run(obj, maximize):
+        nonlocal nsolves, relax
+        for attempt in range(MAX_RELAX + 1):
+            nsolves += 1
+            rows = [(tg - relax * sl, math.inf, c) for (tg, sl, c) in holds]
+            try:
+                return lp.solve(obj, maximize, rows)
+            except SolverError:
+                if attempt == MAX_RELAX:
+                    raise
+                relax *= 10.0
+
+    for g in prob["tiers"]:
+        # minimise sum_s P(s) SH_g(s)  <=>  maximise sum_s P(s) sum value*u
+        W = {}
+        for (name, P, p, V) in cases:
+            if P <= 0:
+                continue
+            for (a, k, gg), q in p["demand"].items():
+                if gg != g:
+                    continue
+                for t in range(1, p["T"] + 1):
+                    W[V["u"][(a, k, g, t)]] = P * p["value"][k]
+        if not W:
+            continue
+        _, wstar = run(W, True)
+        holds.append((wstar, SH_HOLD_ABS + SH_HOLD_REL * abs(wstar), W))
+    C = {}
+    for (a, k), c in ycols.items():
+        if prob["stockpile"][k]["cost"]:
+            C[c] = prob["stockpile"][k]["cost"]
+    for (name, P, p, V) in cases:
+        if P <= 0:
+            continue
+        for c, v in cost_expr(p, V).items():
+            C[c] = C.get(c, 0.0) + P * v
+    x, _ = run(C, False)
+    if log is not None:
+        log["lp_solves"] = nsolves
+        log["relax"] = relax
+
+    placement = []
+    place_cost = 0.0
+    for k in prob["items"]:
+        if k not in prob["stockpile"]:
+            continue
+        for a in prob["stockpile"][k]["allies"]:
+            y = max(x[ycols[(a, k)]], 0.0)
+            place_cost += prob["stockpile"][k]["cost"] * y
+            if y > 1e-9:
+                placement.append({"ally": a, "item": k, "units": float(y)})
+    exp_sh = {g: 0.0 for g in prob["tiers"]}
+    exp_cost = place_cost
+    scen_out = []
+    for (name, P, p, V) in cases:
+        r = report(p, V, x, name)
+        for t in r["tiers"]:
+            exp_sh[t["tier"]] += P * t["weighted_shortage"]
+        exp_cost += P * r["cost"]["total"]
+        scen_out.append({"scenario": name, "probability": P,
+                         "tiers": [{"tier": t["tier"], "weighted_shortage": t["weighted_shortage"]}
+                                   for t in r["tiers"]],
+                         "cost": r["cost"]["total"]})
+    return {
+        "problem": prob["name"],
+        "status": "optimal",
+        "placement": placement,
+        "expected": {"tiers": [{"tier": g, "weighted_shortage": _clean(exp_sh[g])}
+                               for g in prob["tiers"]],
+                     "cost": _clean(exp_cost),
+                     "placement_cost": _clean(place_cost)},
+        "scenarios": scen_out,
+    }
+
+
+def plan_file(path, log=None):
+    return plan_problem(load_problem(path), log)
+
+
+def parse_units(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"--units must be a finite number > 0, got {text!r}")
+    return v
+
+
+def parse_compare(text):
+    parts = [x.strip() for x in text.split(",")]
+    if not parts or any(x not in ("alone", "none") for x in parts) or len(set(parts)) != len(parts):
+        raise argparse.ArgumentTypeError(
+            f"expected alone, none or alone,none, got {text!r}")
+    return set(parts)
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "solve":  # drop-in for `allot solve`
-        argv = argv[1:]
-    ap = argparse.ArgumentParser(description="Independent reference solver for allot problems")
+    cmd = "solve"
+    if argv and argv[0] in ("solve", "plan"):  # drop-in for `allot solve` / `allot plan`
+        cmd, argv = argv[0], argv[1:]
+    ap = argparse.ArgumentParser(prog=f"reference.py {cmd}",
+                                 description="Independent reference solver for allot problems")
     ap.add_argument("problem")
-    ap.add_argument("--scenario", action="append", default=[])
-    ap.add_argument("--all-scenarios", action="store_true")
     ap.add_argument("--format", default="json", choices=["json"])
+    if cmd == "solve":
+        ap.add_argument("--scenario", action="append", default=[])
+        ap.add_argument("--all-scenarios", action="store_true")
+        ap.add_argument("--compare", type=parse_compare, default=set())
+        ap.add_argument("--marginal", action="store_true")
+        ap.add_argument("--units", type=parse_units)
     try:
         args = ap.parse_args(argv)
     except SystemExit as e:
         return 2 if e.code else 0
     try:
-        res = solve_file(args.problem, args.scenario, args.all_scenarios)
+        if cmd == "plan":
+            res = [plan_file(args.problem)]
+        else:
+            if args.units is not None and not args.marginal:
+                print("error: --units needs --marginal", file=sys.stderr)
+                return 2
+            res = solve_file(args.problem, args.scenario, args.all_scenarios,
+                             compare=args.compare,
+                             units=(args.units or 1.0) if args.marginal else None)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -1,4 +1,12 @@
-"""Cross-check every [expect] value of problem files against the reference solver."""
+"""Cross-check every [expect] value of problem files against the reference solver.
+
+    xcheck.py DIR_OR_FILES...        (TOL=1e-6 sets the relative tolerance, default 2e-6)
+
+Every [expect] / [expect.scenarios.NAME] value (each tier's weighted shortage
+and the cost) is compared with `reference.py FILE --all-scenarios`, and an
+[expect.plan] table (SPEC §12: `weighted_shortage` by tier and `cost`, both
+expected values) with `reference.py plan FILE`'s `expected` figures.
+"""
 import json, subprocess, sys, tomllib, pathlib, time
 TOL = float(__import__("os").environ.get("TOL", "2e-6"))
 files = sorted(p for a in sys.argv[1:] for p in (pathlib.Path(a).rglob("*.toml") if pathlib.Path(a).is_dir() else [pathlib.Path(a)]))
@@ -28,6 +36,24 @@ for f in files:
             d = abs(ev - rv) / max(1, abs(rv))
             if d > TOL:
                 print(f"DIFFER {label} {field}: blessed {ev!r} reference {rv!r} rel {d:.3e}"); bad += 1
+        if missing: print(f"MISSINGTIER {label} {missing}"); bad += 1
+    ep = (exp or {}).get("plan")
+    if ep is not None:
+        out = subprocess.run([sys.executable, str(pathlib.Path(__file__).with_name("reference.py")), "plan", str(f)], capture_output=True, text=True)
+        if out.returncode != 0:
+            print(f"REFERR {f} plan: {out.stderr.strip()[:500]}"); bad += 1; continue
+        pl = json.loads(out.stdout)["expected"]
+        got = {t["tier"]: t["weighted_shortage"] for t in pl["tiers"]}
+        label = f"{f.name} [plan]"
+        pairs = [(f"weighted_shortage.{k}", v, got.get(k)) for k, v in ep.get("weighted_shortage", {}).items()] + [("cost", ep.get("cost"), pl["cost"])]
+        for field, ev, rv in pairs:
+            n += 1
+            if ev is None or rv is None:
+                print(f"MISSING {label} {field}"); bad += 1; continue
+            d = abs(ev - rv) / max(1, abs(rv))
+            if d > TOL:
+                print(f"DIFFER {label} {field}: blessed {ev!r} reference {rv!r} rel {d:.3e}"); bad += 1
+        missing = [t for t in got if t not in ep.get("weighted_shortage", {})]
         if missing: print(f"MISSINGTIER {label} {missing}"); bad += 1
     print(f"# {f.name}: reference {dt:.2f}s, {len(res)} solves")
 print(f"{n} values compared, {bad} problems")
