@@ -33,7 +33,8 @@ largest of 1 and the magnitudes of the optima it is the difference of):
     their `weighted_shortage`, `alone`, `gain`, and `worse_off`.  Under
     fairness = "none" the per-ally `alone` values (unique) are still
     compared and the entries' set;
-  - compare.none: `cost` and `price_of_fairness`;
+  - compare.none: `cost` and `price_of_fairness` (and, when allot prints
+    it, `compare.none.tiers[].weighted_shortage`);
   --mode marginal, per result:
   - the (ally, item) entries in file order, their `units`, every tier's
     `gain` and `cost_change`;
@@ -225,6 +226,13 @@ def compare_compare(r, g, tol, leximin):
                      rn["cost"], r["cost"]["total"]):
             out.append(f"compare.none.price_of_fairness: allot {gn.get('price_of_fairness')}, "
                        f"reference {rn['price_of_fairness']}")
+        if isinstance(gn.get("tiers"), list):  # an extra field; compared when allot has it
+            gt = {t.get("tier"): t for t in gn["tiers"] if isinstance(t, dict)}
+            for t in rn["tiers"]:
+                x = gt.get(t["tier"], {})
+                if not close(t["weighted_shortage"], x.get("weighted_shortage"), tol):
+                    out.append(f"compare.none tier {t['tier']} weighted_shortage: allot "
+                               f"{x.get('weighted_shortage')}, reference {t['weighted_shortage']}")
     return out
 
 

@@ -988,7 +988,13 @@ def solve_file(path, scenarios=(), all_scenarios=False, method="pairs", log=None
             p0["fairness"] = "none"
             r0, _ = solve_full(p0, method)
             c0 = r0["cost"]["total"]
-            cmp["none"] = {"cost": c0, "price_of_fairness": _clean(r["cost"]["total"] - c0)}
+            # SPEC says the tier shortages are the same; they are for the top
+            # tier only: leximin's held fill rates can cost lower tiers, so
+            # the none solve's tiers are reported too (and the price of
+            # fairness can be negative)
+            cmp["none"] = {"cost": c0, "price_of_fairness": _clean(r["cost"]["total"] - c0),
+                           "tiers": [{"tier": t["tier"], "weighted_shortage": t["weighted_shortage"]}
+                                     for t in r0["tiers"]]}
         if cmp:
             r["compare"] = cmp
         if units is not None:

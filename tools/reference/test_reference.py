@@ -685,6 +685,35 @@ def test_compare_none_price_of_fairness_and_alone():
     assert "compare" not in solve_opts(PRICE)[0]
 
 
+def test_price_of_fairness_can_be_negative():
+    # SPEC §10 says the tier shortages of the fairness = "none" problem are
+    # the same; that holds for the top tier only.  S holds 10 k and 10 m;
+    # A and B each need 10 k (critical), B needs 10 m (routine); lanes from
+    # S cost 1, the one to B has capacity 10 for both items.
+    # none: 10 k to A, 10 m to B: critical 10, routine 0, cost 20.
+    # leximin: k split 5/5 (fill 0.5 each, held), the lane to B has room for
+    # only 5 m: routine 5, cost 5 + 5 + 5 = 15 -> price of fairness -5.
+    text = """
+tiers = ["critical", "routine"]
+items = [{ id = "k" }, { id = "m" }]
+allies = [{ id = "S" }, { id = "A" }, { id = "B" }]
+supply = [{ ally = "S", item = "k", stock = 10 }, { ally = "S", item = "m", stock = 10 }]
+demand = [
+  { ally = "A", item = "k", tier = "critical", quantity = 10 },
+  { ally = "B", item = "k", tier = "critical", quantity = 10 },
+  { ally = "B", item = "m", tier = "routine", quantity = 10 },
+]
+lanes = [{ from = "S", to = "A", cost = 1 }, { from = "S", to = "B", cost = 1, capacity = 10 }]
+"""
+    r = solve_opts(text, compare={"none"})[0]
+    assert approx(sh(r, "critical"), 10) and approx(sh(r, "routine"), 5)
+    assert approx(fill(r, "A", "k", "critical"), 0.5) and approx(r["cost"]["total"], 15)
+    n = r["compare"]["none"]
+    assert approx(n["cost"], 20) and approx(n["price_of_fairness"], -5)
+    assert [(t["tier"], round(t["weighted_shortage"], 6)) for t in n["tiers"]] == [
+        ("critical", 10.0), ("routine", 0.0)]
+
+
 def test_compare_none_keeps_the_guarantee():
     # SHARE with guarantee: leximin and none both give A 10, B 0 (the only
     # plan with SH 10 under the guarantee), cost 0 -> price 0.
