@@ -13,7 +13,7 @@ for none), the reference solves it and allot solves it too:
   --mode solve     ALLOT solve FILE --all-scenarios --format json
   --mode compare   ALLOT solve FILE --all-scenarios --compare WITH --format json
   --mode marginal  ALLOT solve FILE --all-scenarios --marginal [--units N] --format json
-  --mode plan      ALLOT plan FILE --format json
+  --mode plan      ALLOT plan FILE --format json   (--write-check: plan FILE --write OUT ...)
 
 Compared, within tol * max(1, |reference value|) (for a difference of two
 optima -- a gain, a cost change, a price of fairness -- the scale is the
@@ -42,8 +42,11 @@ largest of 1 and the magnitudes of the optima it is the difference of):
   - `problem`, `status`, the `expected` tiers (order and weighted_shortage)
     and `expected.cost`; the probability of each case in `scenarios`
     (input data); that `placement` stays within each stockpile's allies and
-    budget.  Placements and per-case figures are not unique and are not
-    compared.
+    budget, and that it is optimal: every case solved with allot's placement
+    fixed (fairness "none", no guarantee) gives the optimal expected figures.
+    Placements and per-case figures are not unique and are not compared.
+    With --write-check, the written file must load, have no [[stockpile]],
+    and be the problem with allot's placement added to its supply stock.
 
 One line is printed per mismatch and a last line `N passed, M failed`.
 Failing problem files are copied into --keep DIR.
@@ -315,6 +318,65 @@ def compare_plan(ref, got, tol, prob):
         b = prob["stockpile"][k]["budget"]
         if v > b + tol * max(1.0, b):
             out.append(f"placement of {k}: {v} units, budget {b}")
+    if out:
+        return out
+    # the placement itself: solving every case with it fixed must give the
+    # optimal expected figures (only an optimal placement does)
+    fixed = reference.expected_of_placement(
+        prob, [y for y in pl if isinstance(y, dict) and y.get("item") in placed])
+    for t, x in zip(ref["expected"]["tiers"], fixed["tiers"]):
+        if not close(t["weighted_shortage"], x["weighted_shortage"], tol):
+            out.append(f"allot's placement gives expected tier {t['tier']} weighted_shortage "
+                       f"{x['weighted_shortage']}, optimum {t['weighted_shortage']}")
+    if not close(ref["expected"]["cost"], fixed["cost"], tol):
+        out.append(f"allot's placement gives expected cost {fixed['cost']}, "
+                   f"optimum {ref['expected']['cost']}")
+    return out
+
+
+def reference_doc_keys(prob):
+    try:
+        return read_doc(prob["path"]).keys()
+    except (OSError, ValueError):
+        return ()
+
+
+def compare_written(prob, got, out_path, tol):
+    """Mismatches of a `plan --write` file: it must be the problem with allot's
+    placement added to the supply stock and no stockpile (§12)."""
+    try:
+        w = reference.load_problem(out_path)
+    except reference.InputError as e:
+        return [f"--write file does not load: {e}"]
+    except OSError as e:
+        return [f"--write file missing: {e}"]
+    want = reference.placed_problem(prob, [y for y in got.get("placement", [])
+                                           if isinstance(y, dict)])
+    out = []
+    if w["stockpile"]:
+        out.append("--write file still has [[stockpile]] tables")
+    if "name" in reference_doc_keys(prob) and w["name"] != prob["name"]:
+        out.append(f"--write file problem name {w['name']!r}, expected {prob['name']!r}")
+    for key in ("T", "tiers", "fairness", "guarantee", "items", "value", "reusable", "allies",
+                "demand", "lanes"):
+        if w[key] != want[key]:
+            out.append(f"--write file changed `{key}`")
+    if [(s["name"], s["probability"]) for s in w["scenarios"]] != \
+            [(s["name"], s["probability"]) for s in want["scenarios"]]:
+        out.append("--write file changed the scenarios")
+    for key in sorted(set(w["supply"]) | set(want["supply"])):
+        a, b = w["supply"].get(key), want["supply"].get(key)
+        if a is None or b is None:
+            # an entry of stock 0 may be left out or written
+            if (a or b)["stock"] > tol or any(v for v in (a or b)["production"]):
+                out.append(f"--write file supply {key}: {'missing' if a is None else 'unexpected'}")
+            continue
+        for f in ("stock", "reserve"):
+            if not close(b[f], a[f], tol):
+                out.append(f"--write file supply {key} {f}: {a[f]}, expected {b[f]}")
+        for f in ("production", "surge", "export_limit", "production_cost", "surge_cost"):
+            if a[f] != b[f]:
+                out.append(f"--write file supply {key} changed `{f}`")
     return out
 
 
@@ -354,6 +416,8 @@ def main():
                     help="what to run and compare (default solve)")
     ap.add_argument("--compare-with", default="alone,none",
                     help="--mode compare: the --compare argument (alone, none or alone,none)")
+    ap.add_argument("--write-check", action="store_true",
+                    help="--mode plan: also run plan --write OUT and check OUT (§12)")
     ap.add_argument("--units", default=None,
                     help="--mode marginal: pass --units N (default: not passed, N = 1)")
     args = ap.parse_args()
@@ -405,11 +469,20 @@ def main():
                 ref = None
                 problems.append(f"reference failed: {type(e).__name__}: {e}")
             if ref is not None:
-                got, err = run_allot(cmd, path, args.timeout, extra)
+                wpath = os.path.join(work, "written.toml")
+                if args.mode == "plan" and args.write_check:
+                    if os.path.exists(wpath):
+                        os.remove(wpath)
+                    got, err = run_allot(cmd, path, args.timeout, extra + ["--write", wpath])
+                else:
+                    got, err = run_allot(cmd, path, args.timeout, extra)
                 if err:
                     problems.append(f"allot {err}")
                 elif args.mode == "plan":
-                    problems += compare_plan(ref, got, args.tol, reference.load_problem(path))
+                    prob = reference.load_problem(path)
+                    problems += compare_plan(ref, got, args.tol, prob)
+                    if args.write_check and isinstance(got, dict):
+                        problems += compare_written(prob, got, wpath, args.tol)
                 else:
                     problems += compare_results(ref, got, args.tol,
                                                 fairness_of(path) == "leximin", args.mode)

@@ -9,7 +9,7 @@ Usage:
     reference.py [solve] PROBLEM_FILE [--scenario NAME]... [--all-scenarios]
                  [--compare alone|none|alone,none] [--marginal [--units N]]
                  [--format json]
-    reference.py plan PROBLEM_FILE [--format json]
+    reference.py plan PROBLEM_FILE [--write FILE] [--format json]
 
 Without scenario flags only the base problem is solved.  `--all-scenarios`
 solves the base and then every scenario (in file order).  `--scenario NAME`
@@ -1135,6 +1135,124 @@ def plan_file(path, log=None):
     return plan_problem(load_problem(path), log)
 
 
+def placed_problem(prob, placement):
+    """The problem with `placement` ([{ally, item, units}]) added to its
+    supply stock (entries created where needed) and no stockpile: what
+    `plan --write` writes (§12)."""
+    p = copy.deepcopy(prob)
+    T = p["T"]
+    for y in placement:
+        key = (y["ally"], y["item"])
+        if key not in p["supply"]:
+            p["supply"][key] = {"stock": 0.0, "reserve": 0.0, "production": [0.0] * T,
+                                "production_cost": 0.0, "surge": [0.0] * T, "surge_cost": 0.0,
+                                "export_limit": [None] * T}
+        p["supply"][key]["stock"] += float(y["units"])
+    p["stockpile"] = {}
+    return p
+
+
+def expected_of_placement(prob, placement):
+    """Expected figures (§12) of a fixed placement: each case of the placed
+    problem solved on its own (§4 with fairness "none", no guarantee, which is
+    what the planning LP does once y is fixed), weighted by its probability,
+    plus the placement cost.  Equal to the plan's `expected` figures exactly
+    when the placement is optimal."""
+    placed = placed_problem(prob, placement)
+    placed["fairness"] = "none"
+    placed["guarantee"] = "none"
+    names = [None] + [s["name"] for s in prob["scenarios"]]
+    probs = case_probabilities(prob)
+    sh = {g: 0.0 for g in prob["tiers"]}
+    cost = sum(prob["stockpile"][y["item"]]["cost"] * float(y["units"]) for y in placement
+               if y["item"] in prob["stockpile"])
+    for name, P in zip(names, probs):
+        if P <= 0:
+            continue
+        p = placed if name is None else apply_scenario(placed, name)
+        r = solve_problem(p)
+        for t in r["tiers"]:
+            sh[t["tier"]] += P * t["weighted_shortage"]
+        cost += P * r["cost"]["total"]
+    return {"tiers": [{"tier": g, "weighted_shortage": sh[g]} for g in prob["tiers"]],
+            "cost": cost}
+
+
+_BARE = __import__("re").compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_key(k):
+    return k if _BARE.match(k) else json.dumps(k)
+
+
+def _toml_value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(type(v))
+
+
+def to_toml(doc):
+    """A problem document as TOML: scalars and plain arrays first, then one
+    [[table]] per entry of an array of tables, then tables."""
+    out = []
+    def is_aot(v):
+        return isinstance(v, list) and v and all(isinstance(x, dict) for x in v)
+    for k, v in doc.items():
+        if not is_aot(v) and not isinstance(v, dict):
+            out.append(f"{_toml_key(k)} = {_toml_value(v)}")
+    for k, v in doc.items():
+        if is_aot(v):
+            for entry in v:
+                out.append("")
+                out.append(f"[[{_toml_key(k)}]]")
+                for kk, vv in entry.items():
+                    out.append(f"{_toml_key(kk)} = {_toml_value(vv)}")
+    for k, v in doc.items():
+        if isinstance(v, dict):
+            out.append("")
+            out.append(f"[{_toml_key(k)}]")
+            for kk, vv in v.items():
+                out.append(f"{_toml_key(kk)} = {_toml_value(vv)}")
+    return "\n".join(out) + "\n"
+
+
+def write_placed(path, placement, out_path):
+    """`plan --write`: the problem file with the placement added to its
+    supply stock (entries appended where there is none) and no [[stockpile]]
+    tables, as TOML (or JSON for a .json name)."""
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    doc = (json.loads(raw.decode("utf-8")) if path.lower().endswith(".json")
+           else tomllib.loads(raw.decode("utf-8")))
+    doc.pop("stockpile", None)
+    supply = doc.setdefault("supply", [])
+    for y in placement:
+        e = next((s for s in supply if s["ally"] == y["ally"] and s["item"] == y["item"]), None)
+        if e is None:
+            supply.append({"ally": y["ally"], "item": y["item"], "stock": float(y["units"])})
+        else:
+            e["stock"] = float(e.get("stock", 0)) + float(y["units"])
+    if "name" not in doc:  # keep the problem's name (the file stem) in the copy
+        doc = {"name": os.path.splitext(os.path.basename(path))[0], **doc}
+    text = (json.dumps(doc, indent=2) + "\n" if out_path.lower().endswith(".json")
+            else to_toml(doc))
+    try:
+        with open(out_path, "w") as fh:
+            fh.write(text)
+    except OSError as e:
+        raise InputError(f"{out_path}: cannot write: {e}")
+
+
 def parse_units(text):
     try:
         v = float(text)
@@ -1162,6 +1280,8 @@ def main(argv=None):
                                  description="Independent reference solver for allot problems")
     ap.add_argument("problem")
     ap.add_argument("--format", default="json", choices=["json"])
+    if cmd == "plan":
+        ap.add_argument("--write", metavar="FILE")
     if cmd == "solve":
         ap.add_argument("--scenario", action="append", default=[])
         ap.add_argument("--all-scenarios", action="store_true")
@@ -1175,6 +1295,8 @@ def main(argv=None):
     try:
         if cmd == "plan":
             res = [plan_file(args.problem)]
+            if args.write:
+                write_placed(args.problem, res[0]["placement"], args.write)
         else:
             if args.units is not None and not args.marginal:
                 print("error: --units needs --marginal", file=sys.stderr)

@@ -1020,6 +1020,23 @@ def test_plan_cli_and_solve_ignores_stockpile():
     assert rc == 0 and approx(sh(out, "critical"), 20)
     rc, _ = run_cli(["plan", "--all-scenarios"], text)
     assert rc == 2
+    # --write: the placement added to the supply stock, no stockpile; the
+    # written file's cases reproduce the expected figures (E[SH] 3, cost:
+    # placement 10 no longer counted -> 0)
+    fd, out_path = tempfile.mkstemp(suffix=".toml", prefix="reftest-written-")
+    os.close(fd)
+    try:
+        rc, out = run_cli(["plan", "--write", out_path], text)
+        assert rc == 0
+        w = reference.load_problem(out_path)
+        assert w["stockpile"] == {} and approx(w["supply"][("A", "vent")]["stock"], 10)
+        assert [s["probability"] for s in w["scenarios"]] == [0.7, 0.3]
+        hit_a = reference.solve_file(out_path, scenarios=["hitA"])[0]
+        assert approx(sh(hit_a, "critical"), 0)
+        again = reference.plan_file(out_path)
+        assert approx(exp_sh(again, "critical"), 3) and approx(again["expected"]["cost"], 0)
+    finally:
+        os.remove(out_path)
 
 
 def test_plan_input_errors():
@@ -1077,6 +1094,9 @@ for r in rs:
         r["expected"]["cost"] += 0.01
     elif what == "budget":
         r["placement"].append({{"ally": "nobody", "item": "x", "units": 5.0}})
+    elif what == "halfplace":
+        for y in r["placement"]:
+            y["units"] /= 2
 print(json.dumps(data))
 """
 
@@ -1119,7 +1139,8 @@ def test_compare_py_modes_pass_on_the_reference_and_catch_errors():
                                ("compare", "pof", "price_of_fairness"),
                                ("solve", "guarantee", "guarantee field"),
                                ("plan", "plan", "expected.cost"),
-                               ("plan", "budget", "no stockpile")):
+                               ("plan", "budget", "no stockpile"),
+                               ("plan", "halfplace", "allot's placement gives")):
         rc, out = run_compare(["--seeds", "97", "--mode", mode], fake)
         assert rc == 1 and needle in out and "0 passed, 1 failed" in out, (mode, fake, out)
 
