@@ -1145,6 +1145,39 @@ def test_compare_py_modes_pass_on_the_reference_and_catch_errors():
         assert rc == 1 and needle in out and "0 passed, 1 failed" in out, (mode, fake, out)
 
 
+def test_plan_against_per_case_solves_on_random_problems():
+    # The extensive-form plan against per-case solves with y fixed: its own
+    # placement reproduces its expected figures (all tiers, cost), and no
+    # random feasible placement beats its expected top tier.
+    import random
+    d = tempfile.mkdtemp()
+    checked = 0
+    for seed in range(1, 25):
+        path = gen.write(seed, d, frozenset({"reusable", "stockpile"}))
+        prob = reference.load_problem(path)
+        os.remove(path)
+        if not prob["stockpile"] or sum(len(s["allies"]) for s in prob["stockpile"].values()) > 6:
+            continue
+        checked += 1
+        p = reference.plan_problem(prob)
+        fixed = reference.expected_of_placement(prob, p["placement"])
+        for a, b in zip(p["expected"]["tiers"], fixed["tiers"]):
+            assert approx(a["weighted_shortage"], b["weighted_shortage"], 1e-5), (seed, a, b)
+        assert approx(p["expected"]["cost"], fixed["cost"], 1e-5), seed
+        rng = random.Random(seed)
+        top = p["expected"]["tiers"][0]["weighted_shortage"]
+        for _ in range(3):
+            place = []
+            for k, sp in prob["stockpile"].items():
+                w = [rng.random() for _ in sp["allies"]]
+                scale = sp["budget"] * rng.random() / (sum(w) or 1)
+                place += [{"ally": a, "item": k, "units": wi * scale}
+                          for a, wi in zip(sp["allies"], w)]
+            other = reference.expected_of_placement(prob, place)["tiers"][0]["weighted_shortage"]
+            assert top <= other + 1e-6 * max(1, abs(other)), (seed, top, other)
+    assert checked >= 8, checked
+
+
 def test_leximin_methods_agree_on_random_problems():
     # the per-pair algorithm against the sum-of-k-smallest formulation
     d = tempfile.mkdtemp()
