@@ -48,7 +48,10 @@ largest of 1 and the magnitudes of the optima it is the difference of):
     With --write-check, the written file must load, have no [[stockpile]],
     and be the problem with allot's placement added to its supply stock.
 
-One line is printed per mismatch and a last line `N passed, M failed`.
+One line is printed per mismatch, then a `# exercised:` line (how many
+results had the guarantee, a non-empty worse_off, a non-zero price of
+fairness, marginal entries with a gain, plans with a placement: a pass
+that exercised nothing is no evidence), and a last line `N passed, M failed`.
 Failing problem files are copied into --keep DIR.
 
 --allot is split like a shell command line, so the reference can be checked
@@ -453,6 +456,11 @@ def main():
         cmd[0] = os.path.abspath(cmd[0])
     work = tempfile.mkdtemp(prefix="allot-compare-")
     passed = failed = 0
+    seen = {}  # what the reference results exercised (so a pass is not vacuous)
+
+    def count(key, n=1):
+        seen[key] = seen.get(key, 0) + n
+
     try:
         for seed in seeds:
             path = gen.write(seed, work, feats)
@@ -469,6 +477,22 @@ def main():
                 ref = None
                 problems.append(f"reference failed: {type(e).__name__}: {e}")
             if ref is not None:
+                count("problems")
+                count("with reusable items", bool(reference.load_problem(path)["reusable"]))
+                if args.mode == "plan":
+                    count("plans")
+                    count("with a placement", bool(ref["placement"]))
+                else:
+                    for r in ref:
+                        count("results")
+                        count("guarantee", r.get("guarantee") == "alone")
+                        c = r.get("compare", {})
+                        count("worse_off non-empty", bool(c.get("alone", {}).get("worse_off")))
+                        count("price_of_fairness != 0", "none" in c and
+                              abs(c["none"]["price_of_fairness"]) > 1e-6)
+                        count("marginal entries with a gain",
+                              sum(any(abs(v) > 1e-6 for v in x["gain"].values())
+                                  for x in r.get("marginal", [])))
                 wpath = os.path.join(work, "written.toml")
                 if args.mode == "plan" and args.write_check:
                     if os.path.exists(wpath):
@@ -498,6 +522,8 @@ def main():
             os.remove(path)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    print("# exercised: " + ", ".join(f"{k} {v}" for k, v in seen.items() if v or k in
+                                       ("problems", "results", "plans")))
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
