@@ -52,7 +52,8 @@ One line is printed per mismatch, then a `# exercised:` line (how many
 results had the guarantee, a non-empty worse_off, a non-zero price of
 fairness, marginal entries with a gain, plans with a placement: a pass
 that exercised nothing is no evidence), and a last line `N passed, M failed`.
-Failing problem files are copied into --keep DIR.
+Failing problem files are copied into --keep DIR, each with the
+reference's output beside it (pN.reference.json).
 
 --allot is split like a shell command line, so the reference can be checked
 against itself:  compare.py --allot "python3 tools/reference/reference.py" --seeds 1..50
@@ -392,7 +393,8 @@ def run_allot(cmd, path, timeout, extra=("solve", "--all-scenarios")):
     except OSError as e:
         return None, f"cannot run {cmd[0]}: {e}"
     if p.returncode != 0:
-        msg = (p.stderr.strip().splitlines() or ["(no stderr)"])[-1]
+        lines = p.stderr.strip().splitlines() or ["(no stderr)"]
+        msg = next((ln for ln in lines if "error" in ln.lower()), lines[0])
         return None, f"exit status {p.returncode}: {msg}"
     try:
         data = json.loads(p.stdout)
@@ -517,6 +519,11 @@ def main():
                 if args.keep:
                     os.makedirs(args.keep, exist_ok=True)
                     shutil.copy(path, os.path.join(args.keep, os.path.basename(path)))
+                    if ref is not None:  # and what the reference says, to diff against
+                        stem = os.path.splitext(os.path.basename(path))[0]
+                        with open(os.path.join(args.keep, stem + ".reference.json"), "w") as fh:
+                            json.dump(ref if args.mode == "plan" or len(ref) != 1 else ref[0],
+                                      fh, indent=2)
             else:
                 passed += 1
             os.remove(path)
