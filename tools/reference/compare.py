@@ -495,7 +495,8 @@ def main():
                         count("marginal entries with a gain",
                               sum(any(abs(v) > 1e-6 for v in x["gain"].values())
                                   for x in r.get("marginal", [])))
-                wpath = os.path.join(work, "written.toml")
+                # the written copy in the input's syntax (allot may insist on it)
+                wpath = os.path.join(work, "written" + os.path.splitext(path)[1])
                 if args.mode == "plan" and args.write_check:
                     if os.path.exists(wpath):
                         os.remove(wpath)
