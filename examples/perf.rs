@@ -64,6 +64,7 @@ fn child(size: Size, solver: &str, show_progress: bool, parallel_simplex: bool) 
         progress: show_progress.then_some(&progress as &(dyn Fn(&str) + Sync)),
         parallel_simplex,
         time_limit: None,
+        ..SolveOptions::default()
     };
     let (solution, stats) =
         allot::solve::solve_with_stats(&problem, None, &opts).expect("solve failed");

@@ -485,6 +485,7 @@ pub fn check_files(
         progress: None,
         parallel_simplex: false,
         time_limit: opts.time_limit,
+        ..SolveOptions::default()
     };
     let mut reports = Vec::with_capacity(files.len());
     let next_job = AtomicUsize::new(0);

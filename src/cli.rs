@@ -99,6 +99,38 @@ pub struct SolveArgs {
     /// many seconds: exit status 3, naming the stage it reached.
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     pub time_limit: Option<Duration>,
+    /// Also solve the baselines and report what sharing and fairness are
+    /// worth: `alone` (every lane closed: per tier and per ally, and who is
+    /// worse off), `none` (the cost with fairness "none": the price of
+    /// fairness), or `alone,none`.
+    #[arg(long, value_name = "alone[,none]", value_parser = compare_names)]
+    pub compare: Option<crate::share::CompareWith>,
+    /// For every ally and item, re-solve with more units of free stock there
+    /// and report the gain per tier and the cost change.
+    #[arg(long)]
+    pub marginal: bool,
+    /// How many more units `--marginal` adds (a number > 0).
+    #[arg(long, value_name = "N", requires = "marginal", allow_negative_numbers = true, value_parser = units)]
+    pub units: Option<f64>,
+}
+
+/// Parses `--compare`'s names.
+fn compare_names(s: &str) -> std::result::Result<crate::share::CompareWith, String> {
+    crate::share::CompareWith::parse(s)
+}
+
+/// Parses `--units`: a finite number above 0.
+fn units(s: &str) -> std::result::Result<f64, String> {
+    let value: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number; give the units to add, e.g. `--units 10`"))?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err(format!(
+            "the units to add must be a finite number above 0, got `{s}`; e.g. `--units 10`"
+        ));
+    }
+    Ok(value)
 }
 
 /// Parses a positive number of seconds (shared by the commands).
@@ -243,6 +275,8 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         progress: Some(&progress),
         parallel_simplex: args.parallel_simplex,
         time_limit: args.time_limit,
+        compare: args.compare.unwrap_or_default(),
+        marginal: args.marginal.then(|| args.units.unwrap_or(1.0)),
     };
     let scenarios: Vec<Option<&str>> = names.iter().map(Option::as_deref).collect();
     let results = crate::solve::solve_many(&problem, &scenarios, &opts);

@@ -8,7 +8,10 @@
 //! lane's origin. So the nodes fall into *components*: union-find joins
 //! `(o(l), k)` with `(d(l), k)` for every item `k` a lane carries, and, when
 //! the lane's capacity is finite in some period, all its items at its
-//! origin. Two components share no row and no column. (A lane carrying
+//! origin. Two components share no row and no column. A shortage cap
+//! ([`crate::problem::ShortageCap`], the guarantee of SPEC §9) is a row over
+//! the served columns of one ally's demand in one tier, so it joins those
+//! demand nodes too (every item the ally needs in that tier). (A lane carrying
 //! several items without a capacity has no row across them, so its items
 //! may fall into different components; each gets the lane with its own
 //! items.)
@@ -78,6 +81,17 @@ impl Component {
             periods: p.periods,
             tiers: p.tiers.clone(),
             fairness: p.fairness,
+            guarantee: p.guarantee,
+            caps: p
+                .caps
+                .iter()
+                .filter(|c| {
+                    self.demand
+                        .iter()
+                        .any(|&i| p.demand[i].ally == c.ally && p.demand[i].tier == c.tier)
+                })
+                .copied()
+                .collect(),
             items: p.items.clone(),
             allies: p.allies.clone(),
             supply: self.supply.iter().map(|&i| p.supply[i].clone()).collect(),
@@ -164,6 +178,21 @@ pub fn split(p: &Problem) -> Vec<Component> {
                 None => first = Some(from),
                 Some(f) if coupled => sets.join(f, from),
                 Some(_) => {}
+            }
+        }
+    }
+
+    // A shortage cap (SPEC §9's guarantee row) spans every item the ally
+    // needs in the tier: its demand nodes are one part.
+    for cap in &p.caps {
+        let mut first: Option<usize> = None;
+        for (d, &n) in p.demand.iter().zip(&demand_node) {
+            if d.ally != cap.ally || d.tier != cap.tier {
+                continue;
+            }
+            match first {
+                None => first = Some(n),
+                Some(f) => sets.join(f, n),
             }
         }
     }

@@ -16,6 +16,7 @@
 //! | LP solver | [`backend::Backend`] | [`backend`] |
 //! | independent parts | [`components::Component`] | [`components`] |
 //! | lexicographic solve | [`SolveOptions`] | [`mod@solve`] |
+//! | guarantee, comparisons, marginal values | [`share::Compare`], [`share::Marginal`] | [`share`] |
 //! | plan and results | [`Solution`] | [`solution`], checked by [`verify`] |
 //! | output | table, JSON, CSV | [`report`] |
 //!
@@ -68,6 +69,7 @@ pub mod model;
 pub mod problem;
 pub mod raw;
 pub mod report;
+pub mod share;
 pub mod size;
 pub mod solution;
 pub mod solve;

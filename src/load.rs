@@ -220,6 +220,7 @@ impl Reader<'_> {
                 "periods" => raw.periods = self.value(v),
                 "tiers" => raw.tiers = self.value(v),
                 "fairness" => raw.fairness = self.value(v),
+                "guarantee" => raw.guarantee = self.value(v),
                 "items" => raw.items = self.spanned_tables(v),
                 "allies" => raw.allies = self.spanned_tables(v),
                 "supply" => raw.supply = self.tables(v),
@@ -391,6 +392,7 @@ fn hint(key: &str) -> Option<&'static str> {
             "an array of tier names, highest priority first, e.g. `tiers = [\"critical\", \"routine\"]`"
         }
         "fairness" => "\"leximin\" or \"none\"",
+        "guarantee" => "\"none\" or \"alone\"",
         "name" | "description" | "unit" => "a string in quotes",
         "id" => "a string in quotes, e.g. `id = \"US\"`",
         "ally" => "an ally id in quotes, e.g. `ally = \"US\"`",

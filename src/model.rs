@@ -106,6 +106,9 @@ pub struct Model {
     pub value_unit: f64,
     /// Total cost as (column, coefficient).
     pub cost: Vec<(usize, f64)>,
+    /// The rows of the problem's shortage caps
+    /// ([`crate::problem::ShortageCap`]) that can bind.
+    pub caps: Vec<usize>,
 }
 
 /// Builds the LP of SPEC §3 for `p`.
@@ -347,6 +350,46 @@ pub fn build(p: &Problem) -> Model {
         );
     }
 
+    // Shortage caps (SPEC §9): Σ value·(demand − u) ≤ cap over the ally's
+    // demand in the tier, written as Σ value·u ≥ Σ value·demand − cap −
+    // slack, in the model's value unit. The slack (CAP_SLACK of the cap and
+    // of one unit of the least valuable item, and 1e-12 of the weighted
+    // demand) leaves room for the round-off of the alone solve that found
+    // the cap: the alone plan keeps the row in exact arithmetic, but its
+    // shortage is known only to the solver's tolerance.
+    let mut caps = Vec::new();
+    for c in &p.caps {
+        let mut coefs = Vec::new();
+        let mut weighted = 0.0;
+        let mut smallest = f64::INFINITY;
+        for (i, d) in p.demand.iter().enumerate() {
+            if d.ally != c.ally || d.tier != c.tier {
+                continue;
+            }
+            let value = p.items[d.item].value / value_unit;
+            for (t, col) in serve[i].iter().enumerate() {
+                if let Some(col) = *col {
+                    coefs.push((col, value));
+                    weighted += value * d.quantity[t];
+                    smallest = smallest.min(value);
+                }
+            }
+        }
+        let cap = c.cap / value_unit;
+        let slack = CAP_SLACK * cap.max(smallest) + 1e-12 * weighted;
+        let lo = weighted - cap - slack;
+        if coefs.is_empty() || lo <= 0.0 {
+            continue;
+        }
+        caps.push(lp.rows.len());
+        lp.row(
+            format!("cap[{},{}]", ally(c.ally), p.tiers[c.tier]),
+            coefs,
+            lo,
+            f64::INFINITY,
+        );
+    }
+
     // Cost.
     let mut cost = Vec::new();
     for s in &ship {
@@ -377,5 +420,10 @@ pub fn build(p: &Problem) -> Model {
         tier_weighted_demand,
         value_unit,
         cost,
+        caps,
     }
 }
+
+/// Relative slack of a shortage cap's row ([`crate::problem::ShortageCap`]):
+/// far below SPEC §6's 1e-6, above the alone solve's round-off.
+pub const CAP_SLACK: f64 = 1e-9;

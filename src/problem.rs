@@ -15,6 +15,40 @@ pub enum Fairness {
     None,
 }
 
+/// Whether an ally may end worse off than alone (SPEC §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Guarantee {
+    /// No guarantee (the default).
+    #[default]
+    None,
+    /// No ally's weighted shortage in any tier exceeds what it would have
+    /// alone, with every lane closed (SPEC §9).
+    Alone,
+}
+
+impl Guarantee {
+    /// Whether there is none.
+    pub fn is_none(&self) -> bool {
+        *self == Guarantee::None
+    }
+}
+
+/// An upper bound on one ally's weighted shortage in one tier:
+/// `Σ_{k,t} value_k · (demand − u) ≤ cap` over the ally's demand in the
+/// tier. The solve adds one per (ally, tier with demand) under
+/// [`Guarantee::Alone`], with `cap` the ally's alone shortage `A[a,g]`
+/// ([`crate::share`]); a loaded problem has none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShortageCap {
+    /// Index into [`Problem::allies`].
+    pub ally: usize,
+    /// Index into [`Problem::tiers`].
+    pub tier: usize,
+    /// Most weighted shortage allowed, in the problem's units and values.
+    pub cap: f64,
+}
+
 /// A critical item.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -189,6 +223,12 @@ pub struct Problem {
     pub tiers: Vec<String>,
     /// Fairness rule.
     pub fairness: Fairness,
+    /// `guarantee` (SPEC §9).
+    pub guarantee: Guarantee,
+    /// Caps on allies' weighted shortages that the LP must keep (SPEC §9's
+    /// rows): set by the solve under [`Guarantee::Alone`], empty in a
+    /// loaded problem.
+    pub caps: Vec<ShortageCap>,
     /// Items.
     pub items: Vec<Item>,
     /// Allies.

@@ -18,6 +18,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "periods",
     "tiers",
     "fairness",
+    "guarantee",
     "items",
     "allies",
     "supply",
@@ -41,6 +42,8 @@ pub struct RawProblem {
     pub tiers: Option<Spanned<Vec<Spanned<String>>>>,
     /// `"leximin"` or `"none"`.
     pub fairness: Option<Spanned<String>>,
+    /// `"none"` or `"alone"` (SPEC §9).
+    pub guarantee: Option<Spanned<String>>,
     /// Critical items (required).
     pub items: Option<Spanned<Vec<Spanned<RawItem>>>>,
     /// Allies (required).

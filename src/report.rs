@@ -32,6 +32,11 @@ pub enum CsvTable {
     Production,
     /// One row per solve with the cost breakdown.
     Cost,
+    /// `--compare`: one row per tier, per (ally, tier) and per cost
+    /// compared.
+    Compare,
+    /// `--marginal`: one row per (ally, item, tier).
+    Marginal,
 }
 
 /// Significant digits of the numbers in JSON and CSV output: enough to be
@@ -86,6 +91,34 @@ pub fn rounded(s: &Solution) -> Solution {
         p.surge = round(p.surge);
     }
     s.verification.max_violation = round(s.verification.max_violation);
+    if let Some(c) = &mut s.compare {
+        if let Some(a) = &mut c.alone {
+            for t in &mut a.tiers {
+                t.weighted_shortage = round(t.weighted_shortage);
+                t.gain = round(t.gain);
+            }
+            a.cost = round(a.cost);
+            for x in &mut a.allies {
+                for v in [&mut x.weighted_shortage, &mut x.alone, &mut x.gain] {
+                    *v = round(*v);
+                }
+            }
+        }
+        if let Some(n) = &mut c.none {
+            n.cost = round(n.cost);
+            n.price_of_fairness = round(n.price_of_fairness);
+            for t in &mut n.tiers {
+                t.weighted_shortage = round(t.weighted_shortage);
+            }
+        }
+    }
+    for m in s.marginal.iter_mut().flatten() {
+        m.units = round(m.units);
+        m.cost_change = round(m.cost_change);
+        for (_, v) in &mut m.gain.0 {
+            *v = round(*v);
+        }
+    }
     s
 }
 
@@ -144,6 +177,28 @@ pub fn csv(solutions: &[Solution], table: CsvTable) -> String {
             "transport",
             "production",
             "surge",
+        ],
+        CsvTable::Compare => &[
+            "problem",
+            "scenario",
+            "baseline",
+            "measure",
+            "ally",
+            "tier",
+            "shared",
+            "baseline_value",
+            "gain",
+            "worse_off",
+        ],
+        CsvTable::Marginal => &[
+            "problem",
+            "scenario",
+            "ally",
+            "item",
+            "units",
+            "tier",
+            "gain",
+            "cost_change",
         ],
     };
     rows.push(header.iter().map(|s| s.to_string()).collect());
@@ -209,6 +264,72 @@ pub fn csv(solutions: &[Solution], table: CsvTable) -> String {
                 s.cost.production.to_string(),
                 s.cost.surge.to_string(),
             ]),
+            CsvTable::Compare => {
+                let compare = s.compare.as_ref();
+                if let Some(a) = compare.and_then(|c| c.alone.as_ref()) {
+                    for (t, shared) in a.tiers.iter().zip(&s.tiers) {
+                        push(vec![
+                            "alone".into(),
+                            "weighted_shortage".into(),
+                            String::new(),
+                            t.tier.clone(),
+                            shared.weighted_shortage.to_string(),
+                            t.weighted_shortage.to_string(),
+                            t.gain.to_string(),
+                            String::new(),
+                        ]);
+                    }
+                    for x in &a.allies {
+                        let worse = x.gain < -crate::share::WORSE_OFF * x.alone.abs().max(1.0);
+                        push(vec![
+                            "alone".into(),
+                            "weighted_shortage".into(),
+                            x.ally.clone(),
+                            x.tier.clone(),
+                            x.weighted_shortage.to_string(),
+                            x.alone.to_string(),
+                            x.gain.to_string(),
+                            worse.to_string(),
+                        ]);
+                    }
+                    push(vec![
+                        "alone".into(),
+                        "cost".into(),
+                        String::new(),
+                        String::new(),
+                        s.cost.total.to_string(),
+                        a.cost.to_string(),
+                        crate::share::difference(a.cost, s.cost.total).to_string(),
+                        String::new(),
+                    ]);
+                }
+                if let Some(n) = compare.and_then(|c| c.none.as_ref()) {
+                    push(vec![
+                        "none".into(),
+                        "cost".into(),
+                        String::new(),
+                        String::new(),
+                        s.cost.total.to_string(),
+                        n.cost.to_string(),
+                        round(-n.price_of_fairness).to_string(),
+                        String::new(),
+                    ]);
+                }
+            }
+            CsvTable::Marginal => {
+                for m in s.marginal.iter().flatten() {
+                    for (tier, gain) in &m.gain.0 {
+                        push(vec![
+                            m.ally.clone(),
+                            m.item.clone(),
+                            m.units.to_string(),
+                            tier.clone(),
+                            gain.to_string(),
+                            m.cost_change.to_string(),
+                        ]);
+                    }
+                }
+            }
         }
     }
     for row in rows {
@@ -334,6 +455,12 @@ pub fn table(solutions: &[Solution]) -> String {
             }
             grid(&mut out, &rows, 3);
         }
+        if let Some(c) = &s.compare {
+            sharing(&mut out, s, c);
+        }
+        if let Some(m) = &s.marginal {
+            more_units(&mut out, s, m);
+        }
         if s.shipments.is_empty() {
             out.push_str("\nNo shipments\n");
         } else {
@@ -356,6 +483,136 @@ pub fn table(solutions: &[Solution]) -> String {
         }
     }
     out
+}
+
+/// How many entries "Where more units help" lists.
+pub const TOP_MARGINAL: usize = 10;
+
+/// The "Sharing" section (`--compare`): per tier alone → shared and the
+/// gain, the allies worse off than alone, the costs and the price of
+/// fairness.
+fn sharing(out: &mut String, s: &Solution, c: &crate::share::Compare) {
+    out.push_str("\nSharing (weighted shortage alone, with every lane closed, and shared)\n");
+    if let Some(a) = &c.alone {
+        let mut rows = vec![strings(["tier", "alone", "shared", "gain"])];
+        for (t, shared) in a.tiers.iter().zip(&s.tiers) {
+            rows.push(vec![
+                t.tier.clone(),
+                num(t.weighted_shortage),
+                num(shared.weighted_shortage),
+                num(t.gain),
+            ]);
+        }
+        grid(out, &rows, 1);
+        let worse: Vec<&crate::share::AllyGain> = a
+            .allies
+            .iter()
+            .filter(|x| x.gain < -crate::share::WORSE_OFF * x.alone.abs().max(1.0))
+            .collect();
+        if worse.is_empty() {
+            out.push_str("  No ally is worse off than alone.\n");
+        } else {
+            out.push_str("  Worse off than alone (weighted shortage):\n");
+            let mut rows = vec![strings(["ally", "tier", "alone", "shared", "gain"])];
+            for x in worse {
+                rows.push(vec![
+                    x.ally.clone(),
+                    x.tier.clone(),
+                    num(x.alone),
+                    num(x.weighted_shortage),
+                    num(x.gain),
+                ]);
+            }
+            let mut block = String::new();
+            grid(&mut block, &rows, 2);
+            for line in block.lines() {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+        if !a.allies_unique {
+            out.push_str(
+                "  (fairness = \"none\": the per-ally figures are one optimal plan's, not unique)\n",
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  Cost alone {}, shared {}",
+            num(a.cost),
+            num(s.cost.total)
+        );
+    }
+    if let Some(n) = &c.none {
+        let _ = writeln!(
+            out,
+            "  Price of fairness {} (cost {} with fairness, {} without)",
+            num(n.price_of_fairness),
+            num(s.cost.total),
+            num(n.cost)
+        );
+    }
+}
+
+/// The "Where more units help" section (`--marginal`): the
+/// [`TOP_MARGINAL`] entries with the largest gains, highest tier first
+/// (then the largest saving, then file order); entries that change
+/// nothing are left out.
+fn more_units(out: &mut String, s: &Solution, entries: &[crate::share::Marginal]) {
+    let units = entries.first().map_or(1.0, |m| m.units);
+    let mut helpful: Vec<&crate::share::Marginal> = entries
+        .iter()
+        .filter(|m| m.cost_change != 0.0 || m.gain.0.iter().any(|&(_, g)| g != 0.0))
+        .collect();
+    // Gains and cost changes are compared at 1e-6 of the largest in their
+    // column, so that round-off does not order equal entries; the sort is
+    // stable, so they keep file order.
+    let scale =
+        |values: &mut dyn Iterator<Item = f64>| 1e-6 * values.fold(1.0_f64, |m, v| m.max(v.abs()));
+    let tiers = s.tiers.len();
+    let q_gain: Vec<f64> = (0..tiers)
+        .map(|g| scale(&mut helpful.iter().filter_map(|m| m.gain.0.get(g).map(|x| x.1))))
+        .collect();
+    let q_cost = scale(&mut helpful.iter().map(|m| m.cost_change));
+    helpful.sort_by_cached_key(|m| {
+        let mut key: Vec<i64> = m
+            .gain
+            .0
+            .iter()
+            .zip(&q_gain)
+            .map(|(&(_, g), q)| -((g / q).round() as i64))
+            .collect();
+        key.push((m.cost_change / q_cost).round() as i64);
+        key
+    });
+    let what = if units == 1.0 {
+        "1 more unit".to_string()
+    } else {
+        format!("{} more units", num(units))
+    };
+    if helpful.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nWhere more units help\n  {what} of any item at any ally changes nothing ({} pairs tried)",
+            entries.len()
+        );
+        return;
+    }
+    let shown = helpful.len().min(TOP_MARGINAL);
+    let _ = writeln!(
+        out,
+        "\nWhere more units help ({what} of free stock; top {shown} of {} pairs, by gain in weighted shortage, highest tier first)",
+        entries.len()
+    );
+    let mut header = vec!["ally".to_string(), "item".to_string()];
+    header.extend(s.tiers.iter().map(|t| t.tier.clone()));
+    header.push("cost change".into());
+    let mut rows = vec![header];
+    for m in helpful.into_iter().take(shown) {
+        let mut row = vec![m.ally.clone(), m.item.clone()];
+        row.extend(m.gain.0.iter().map(|&(_, g)| num(g)));
+        row.push(num(m.cost_change));
+        rows.push(row);
+    }
+    grid(out, &rows, 2);
 }
 
 #[cfg(test)]
@@ -400,6 +657,9 @@ mod tests {
                 ok: true,
             },
             lp_solves: 3,
+            guarantee: Default::default(),
+            compare: None,
+            marginal: None,
         }
     }
 

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::problem::Problem;
+use crate::problem::{Guarantee, Problem};
+use crate::share::{Compare, Marginal};
 
 /// The decisions of a plan, indexed like the problem's entries.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -149,6 +150,17 @@ pub struct Solution {
     pub verification: Verification,
     /// Number of LPs solved.
     pub lp_solves: usize,
+    /// `"alone"` when the problem's guarantee was in force (SPEC §9);
+    /// left out of the JSON otherwise.
+    #[serde(default, skip_serializing_if = "Guarantee::is_none")]
+    pub guarantee: Guarantee,
+    /// The comparisons asked for (`--compare`, SPEC §10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<Compare>,
+    /// The marginal values asked for (`--marginal`, SPEC §11), in file
+    /// order: allies, then items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marginal: Option<Vec<Marginal>>,
 }
 
 /// Quantities below this many of the LP's units
@@ -266,6 +278,9 @@ impl Solution {
             production,
             verification,
             lp_solves,
+            guarantee: Guarantee::None,
+            compare: None,
+            marginal: None,
         }
     }
 

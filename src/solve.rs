@@ -186,6 +186,8 @@ use crate::solution::{Plan, Solution};
 use crate::units::{in_lp_units, lp_unit};
 use crate::verify::verify;
 
+pub use crate::share::CompareWith;
+
 /// How to solve.
 #[derive(Clone, Copy, Default)]
 pub struct SolveOptions<'a> {
@@ -215,6 +217,11 @@ pub struct SolveOptions<'a> {
     /// microlp's in-place re-solves get what was left when their model was
     /// built).
     pub time_limit: Option<Duration>,
+    /// `--compare`: the baselines to add to each result (SPEC §10).
+    pub compare: crate::share::CompareWith,
+    /// `--marginal --units N`: the marginal value of `N` more units of
+    /// free stock at every (ally, item) (SPEC §11); `None` for none.
+    pub marginal: Option<f64>,
 }
 
 impl std::fmt::Debug for SolveOptions<'_> {
@@ -223,6 +230,8 @@ impl std::fmt::Debug for SolveOptions<'_> {
             .field("solver", &self.solver)
             .field("parallel_simplex", &self.parallel_simplex)
             .field("time_limit", &self.time_limit)
+            .field("compare", &self.compare)
+            .field("marginal", &self.marginal)
             .finish_non_exhaustive()
     }
 }
@@ -429,6 +438,20 @@ pub fn solve_tuned(
         Some(s) => format!("{} / {s}", problem.name),
         None => problem.name.clone(),
     };
+    let deadline = opts.time_limit.map(|limit| Instant::now() + limit);
+    crate::share::solve_applied(p, scenario, &label, opts, tuning, deadline)
+}
+
+/// Solves `p` as it is (a scenario already applied, its shortage caps as
+/// given): in the LP's unit, in independent parts where it splits. Returns
+/// the plan in `p`'s units, not yet verified.
+pub(crate) fn solve_plan(
+    p: &Problem,
+    label: &str,
+    opts: &SolveOptions,
+    tuning: Tuning,
+    deadline: Option<Instant>,
+) -> Result<(Plan, SolveStats)> {
     let parts = if tuning.split_components {
         split(p)
     } else {
@@ -444,21 +467,55 @@ pub fn solve_tuned(
         in_units = in_lp_units(p, unit);
         &in_units
     };
-    let deadline = opts.time_limit.map(|limit| Instant::now() + limit);
     let (plan, stats) = if parts.len() <= 1 {
-        solve_part(lp_problem, label, opts, tuning, deadline)?
+        solve_part(lp_problem, label.to_string(), opts, tuning, deadline)?
     } else {
-        solve_parts(lp_problem, &parts, &label, opts, tuning, deadline)?
+        solve_parts(lp_problem, &parts, label, opts, tuning, deadline)?
     };
     let plan = if unit == 1.0 {
         plan
     } else {
         plan.in_units_of(unit)
     };
-    let verification = verify(p, &plan);
-    let lp_solves = stats.lp_solves();
-    let solution = Solution::from_plan(p, scenario, &plan, verification, lp_solves);
-    Ok((solution, stats))
+    Ok((plan, stats))
+}
+
+/// Solves one of the parts of `p` ([`split`]) alone, in the LP's unit
+/// like [`solve_plan`]: the part's plan, indexed like the part's problem
+/// ([`Component::problem`]), in `p`'s units.
+pub(crate) fn solve_one_part(
+    p: &Problem,
+    part: &Component,
+    label: &str,
+    opts: &SolveOptions,
+    tuning: Tuning,
+    deadline: Option<Instant>,
+) -> Result<(Plan, SolveStats)> {
+    let unit = lp_unit(p);
+    let sub = if unit == 1.0 {
+        part.problem(p)
+    } else {
+        part.problem(&in_lp_units(p, unit))
+    };
+    let (plan, stats) = solve_part(&sub, label.to_string(), opts, tuning, deadline)?;
+    let plan = if unit == 1.0 {
+        plan
+    } else {
+        plan.in_units_of(unit)
+    };
+    Ok((plan, stats))
+}
+
+/// The result of `p`'s `plan`: verified against `p`, with every SPEC §6
+/// field.
+pub(crate) fn solution_of(
+    p: &Problem,
+    scenario: Option<&str>,
+    plan: &Plan,
+    stats: &SolveStats,
+) -> Solution {
+    let verification = verify(p, plan);
+    Solution::from_plan(p, scenario, plan, verification, stats.lp_solves())
 }
 
 /// Solves several of `problem`'s solves — `None` for the base problem,
@@ -560,20 +617,7 @@ fn solve_parts(
     let mut stats = SolveStats::default();
     for (part, result) in parts.iter().zip(results) {
         let (sub, sub_stats) = result?;
-        let supply = part.supply.iter().zip(sub.make.into_iter().zip(sub.surge));
-        for ((&i, (make, surge)), draw) in supply.zip(sub.draw) {
-            plan.make[i] = make;
-            plan.surge[i] = surge;
-            plan.draw[i] = draw;
-        }
-        for (&i, served) in part.demand.iter().zip(sub.served) {
-            plan.served[i] = served;
-        }
-        plan.ship.extend(
-            sub.ship
-                .into_iter()
-                .map(|(l, k, t, q)| (part.lanes[l].lane, k, t, q)),
-        );
+        merge_part(&mut plan, part, sub);
         stats.add(sub_stats);
     }
     // Stages in the order one LP would meet them: tier by tier, then cost.
@@ -581,6 +625,34 @@ fn solve_parts(
     // The order of the single LP's dispatch columns.
     plan.ship.sort_by_key(|&(l, k, t, _)| (l, t, k));
     Ok((plan, stats))
+}
+
+/// Puts the plan `sub` of `part` (indexed like [`Component::problem`])
+/// into `plan`, a plan of the whole problem: the part's supply and demand
+/// entries are overwritten, and its dispatches (on its lanes, of its
+/// items there) replace those `plan` had. The caller sorts the
+/// dispatches.
+pub(crate) fn merge_part(plan: &mut Plan, part: &Component, sub: Plan) {
+    let supply = part.supply.iter().zip(sub.make.into_iter().zip(sub.surge));
+    for ((&i, (make, surge)), draw) in supply.zip(sub.draw) {
+        plan.make[i] = make;
+        plan.surge[i] = surge;
+        plan.draw[i] = draw;
+    }
+    for (&i, served) in part.demand.iter().zip(sub.served) {
+        plan.served[i] = served;
+    }
+    plan.ship.retain(|&(l, k, _, _)| {
+        !part
+            .lanes
+            .iter()
+            .any(|pl| pl.lane == l && pl.items.contains(&k))
+    });
+    plan.ship.extend(
+        sub.ship
+            .into_iter()
+            .map(|(l, k, t, q)| (part.lanes[l].lane, k, t, q)),
+    );
 }
 
 /// An earlier optimum held from now on: `Σ coefs ≥ value`, or a fixed

@@ -106,6 +106,10 @@ pub fn in_lp_units(p: &Problem, unit: f64) -> Problem {
     for l in &mut q.lanes {
         l.capacity.iter_mut().for_each(div);
     }
+    // A cap is a weighted quantity: values are kept, quantities divided.
+    for c in &mut q.caps {
+        div(&mut c.cap);
+    }
     q
 }
 

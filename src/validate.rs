@@ -16,8 +16,8 @@ use serde_spanned::Spanned;
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::error::Error;
 use crate::problem::{
-    Ally, Change, Demand, Expect, Expectation, Fairness, Item, Lane, Problem, Scenario, Supply,
-    Target,
+    Ally, Change, Demand, Expect, Expectation, Fairness, Guarantee, Item, Lane, Problem, Scenario,
+    Supply, Target,
 };
 use crate::raw::{IdSelector, Quantity, RawChange, RawExpect, RawProblem};
 use crate::size::{Allies, Cause, DemandShape, LaneShape, Periods, Shape, SupplyShape};
@@ -745,6 +745,27 @@ fn check(ck: &mut Checker, raw: &RawProblem, max_size: u64) -> Result<Problem, E
         },
     };
 
+    let guarantee = match &raw.guarantee {
+        None => Guarantee::None,
+        Some(f) => match f.get_ref().as_str() {
+            "none" => Guarantee::None,
+            "alone" => Guarantee::Alone,
+            other => {
+                let help = match did_you_mean(other, ["none", "alone"]) {
+                    Some(s) => format!("did you mean \"{s}\"?"),
+                    None => "write \"alone\" (no ally ends worse off than with every lane closed) or \"none\"".into(),
+                };
+                ck.error(
+                    Some(f.span()),
+                    "guarantee".into(),
+                    format!("unknown guarantee \"{other}\""),
+                    help,
+                );
+                Guarantee::None
+            }
+        },
+    };
+
     let empty_items = Vec::new();
     let raw_items = match &raw.items {
         Some(items) => {
@@ -1092,6 +1113,8 @@ fn check(ck: &mut Checker, raw: &RawProblem, max_size: u64) -> Result<Problem, E
         periods,
         tiers,
         fairness,
+        guarantee,
+        caps: Vec::new(),
         items,
         allies,
         supply,

@@ -20,6 +20,15 @@ struct Worst {
 }
 
 impl Worst {
+    /// Records a violation already relative to its rule's scale.
+    fn check_relative(&mut self, rel: f64, what: impl FnOnce() -> String) {
+        let rel = if rel.is_nan() { f64::INFINITY } else { rel };
+        if rel > self.violation {
+            self.violation = rel;
+            self.what = what();
+        }
+    }
+
     /// Records `amount` by which a rule with bound `bound` is broken.
     fn check(&mut self, amount: f64, bound: f64, what: impl FnOnce() -> String) {
         let rel = if amount.is_nan() {
@@ -217,6 +226,32 @@ pub fn verify(p: &Problem, plan: &Plan) -> Verification {
                     format!("{} {} free stock goes negative ({free}) in period {}: more shipped or served than held", a_id(a), k_id(k), t + 1)
                 });
             }
+        }
+    }
+    // Shortage caps (SPEC §9's guarantee): an ally's weighted shortage in
+    // a tier, recomputed from the plan, against its cap, relative to the
+    // cap or one unit of the ally's least valuable item there.
+    for c in &p.caps {
+        let (mut short, mut unit) = (0.0, f64::INFINITY);
+        for (i, d) in p.demand.iter().enumerate() {
+            if d.ally != c.ally || d.tier != c.tier {
+                continue;
+            }
+            let value = p.items[d.item].value;
+            let served: f64 = plan.served[i].iter().sum();
+            short += value * (d.quantity.iter().sum::<f64>() - served);
+            unit = unit.min(value);
+        }
+        if unit.is_finite() {
+            let scale = c.cap.abs().max(unit * w.floor);
+            w.check_relative((short - c.cap) / scale, || {
+                format!(
+                    "{} has a weighted shortage of {short} in tier {}, more than its {} alone",
+                    a_id(c.ally),
+                    p.tiers[c.tier],
+                    c.cap
+                )
+            });
         }
     }
     Verification {

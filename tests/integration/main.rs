@@ -8,4 +8,5 @@ mod errors;
 mod handsolved;
 mod harness;
 mod properties;
+mod share;
 mod solve;
