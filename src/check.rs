@@ -58,7 +58,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use clap::Args;
 use serde::Serialize;
 
 use crate::backend::SolverKind;
@@ -73,46 +72,6 @@ pub const DEFAULT_TOLERANCE: f64 = 1e-6;
 
 /// Significant digits of the numbers in a FAIL line.
 pub const REPORT_DIGITS: usize = 9;
-
-/// Options of `allot check`.
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    /// Problem files, or directories to search recursively for .toml and .json files.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// Write the current results into each file's `[expect]` table instead of comparing.
-    #[arg(long)]
-    pub bless: bool,
-    /// Treat solves without an expectation as failures.
-    #[arg(long)]
-    pub strict: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-    pub format: CheckFormat,
-    /// LP backend.
-    #[arg(long, default_value = "microlp", value_parser = crate::cli::solver_name)]
-    pub solver: SolverKind,
-    /// Solve on this many threads (default: the number of cores).
-    #[arg(long, short, value_name = "N")]
-    pub jobs: Option<usize>,
-    /// Print the time of every solve to stderr.
-    #[arg(long)]
-    pub timings: bool,
-    /// Give up a solve that has run this many seconds (it counts as a
-    /// solver error: exit status 3).
-    #[arg(long, value_name = "SECONDS", value_parser = crate::cli::seconds)]
-    pub time_limit: Option<std::time::Duration>,
-}
-
-/// Output formats of `allot check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum CheckFormat {
-    /// One line per problem and scenario, then a summary.
-    #[default]
-    Text,
-    /// One JSON object with every result and the summary (for CI systems).
-    Json,
-}
 
 /// How to check.
 #[derive(Debug, Clone, Copy, Default)]
@@ -626,7 +585,7 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
             if text == l.text {
                 Ok(false)
             } else {
-                crate::cli::write_atomic(path, &text).map(|()| true)
+                crate::output::write_atomic(path, &text).map(|()| true)
             }
         });
         match written {
@@ -882,7 +841,8 @@ fn num(v: f64, tolerance: f64) -> String {
     format!("{}", bless_round(v, tolerance))
 }
 
-fn label(file: &FileReport, s: &SolveReport) -> String {
+/// How a solve is named in the report: the file, and `[scenario]` for a scenario.
+pub fn label(file: &FileReport, s: &SolveReport) -> String {
     match &s.scenario {
         None => file.path.display().to_string(),
         Some(name) => format!("{} [{name}]", file.path.display()),
@@ -1090,49 +1050,6 @@ pub fn json_report(files: &[FileReport], strict: bool) -> String {
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
-}
-
-/// `allot check`: prints the report (text lines as files finish, or one
-/// JSON document at the end) and returns the exit status.
-pub fn run(args: &CheckArgs) -> Result<i32> {
-    let files = discover(&args.paths)?;
-    let opts = CheckOptions {
-        solver: args.solver,
-        strict: args.strict,
-        bless: args.bless,
-        jobs: args.jobs.unwrap_or(0),
-        time_limit: args.time_limit,
-    };
-    let mut print_error: Option<Error> = None;
-    let mut on_file = |f: &FileReport| {
-        if let Some(e) = &f.error {
-            crate::term::eprint_error(e);
-        }
-        for s in &f.solves {
-            if let Some(m) = &s.message {
-                crate::term::eprint_error(m);
-            }
-            if args.timings {
-                eprintln!("{:>9.3}s  {}", s.seconds, label(f, s));
-            }
-        }
-        if args.format == CheckFormat::Text
-            && print_error.is_none()
-            && let Err(e) = crate::cli::print_stdout(&text_lines(f, args.strict))
-        {
-            print_error = Some(e);
-        }
-    };
-    let reports = check_files(&files, &opts, &mut on_file);
-    if let Some(e) = print_error {
-        return Err(e);
-    }
-    let summary = Summary::of(&reports, args.strict);
-    match args.format {
-        CheckFormat::Text => crate::cli::print_stdout(&summary_line(&summary))?,
-        CheckFormat::Json => crate::cli::print_stdout(&json_report(&reports, args.strict))?,
-    }
-    Ok(summary.exit)
 }
 
 #[cfg(test)]

@@ -5,24 +5,21 @@
 //! serves what, solves it lexicographically — tier by tier the weighted
 //! shortage, then leximin-fair fill rates, then cost — and reports the plan.
 //!
-//! The pipeline, one module per stage:
+//! The pipeline, one folder per stage (`docs/design.md` says more):
 //!
 //! | stage | type | module |
 //! | --- | --- | --- |
-//! | file as written | [`raw::RawProblem`] | [`raw`], [`json`], [`mod@load`] |
-//! | validated problem | [`Problem`] | [`validate`], [`problem`] |
-//! | size estimate and guard (`--max-size`) | [`size::Estimate`] | [`size`] |
-//! | linear program | [`model::Model`] | [`model`] |
-//! | LP solver | [`backend::Backend`] | [`backend`] |
-//! | independent parts | [`components::Component`] | [`components`] |
-//! | lexicographic solve | [`SolveOptions`] | [`mod@solve`] |
-//! | guarantee, comparisons, marginal values | [`share::Compare`], [`share::Marginal`] | [`share`] |
-//! | plan and results | [`Solution`] | [`solution`], checked by [`verify`] |
-//! | output | table, JSON, CSV | [`report`] |
+//! | 1. file as written | [`raw::RawProblem`] | [`input`]: [`raw`], [`json`], [`mod@load`], [`diagnostic`] |
+//! | 2. validated problem | [`Problem`] | [`problem`]: [`validate`], [`generate`] |
+//! | 3. linear program | [`model::Model`] | [`lp`]: [`size`], [`model`], [`units`], [`components`], [`backend`] |
+//! | 4. lexicographic solve | [`SolveOptions`] | [`mod@solve`]; guarantee, comparisons, marginal values: [`share`] ([`share::Compare`], [`share::Marginal`]) |
+//! | 5. plan and results | [`Solution`] | [`output`]: [`solution`], [`verify`], [`report`] |
 //!
-//! Around them: [`error`] (one error type with its exit status),
-//! [`diagnostic`] (located messages), [`cli`] (the `allot` command) and
-//! [`term`] (progress spinner and colour on stderr).
+//! Around them: [`error`] (one error type with its exit status), [`check`]
+//! (regression checks of problem files against their `[expect]` tables) and,
+//! with the default feature `cli`, the `allot` command (`cli`: arguments,
+//! printing, progress and colour on stderr). The library builds without it
+//! (`cargo build --no-default-features --lib`): no clap, indicatif or anstream.
 //!
 //! ```
 //! let problem = allot::load_str(r#"
@@ -56,27 +53,23 @@
 
 #![deny(missing_docs)]
 
-pub mod backend;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
-pub mod components;
-pub mod diagnostic;
 pub mod error;
-pub mod generate;
-pub mod json;
-pub mod load;
-pub mod model;
+pub mod input;
+pub mod lp;
+pub mod output;
 pub mod problem;
-pub mod raw;
-pub mod report;
-pub mod share;
-pub mod size;
-pub mod solution;
 pub mod solve;
-pub mod term;
-pub mod units;
-pub mod validate;
-pub mod verify;
+
+// Each stage's modules, also at the crate root (the paths before the stages
+// became folders).
+pub use input::{diagnostic, json, load, raw};
+pub use lp::{backend, components, model, size, units};
+pub use output::{report, solution, verify};
+pub use problem::{generate, validate};
+pub use solve::share;
 
 pub use backend::SolverKind;
 pub use error::{Error, Result};

@@ -7,19 +7,19 @@ use std::fmt::Write as _;
 use crate::solution::Solution;
 
 /// Output formats of `allot solve`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputFormat {
     /// Aligned text tables for people.
     #[default]
     Table,
     /// SPEC §6 JSON: one object, or an array when several are solved.
     Json,
-    /// Comma-separated values, one table (see `--csv-table`).
+    /// Comma-separated values, one table (see [`CsvTable`]).
     Csv,
 }
 
-/// Which table `--format csv` prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// Which table CSV output prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CsvTable {
     /// One row per positive dispatch.
     #[default]

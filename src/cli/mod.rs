@@ -4,10 +4,13 @@
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub mod check;
+pub mod term;
 
 use crate::backend::SolverKind;
 use crate::error::{Error, Result};
@@ -57,7 +60,7 @@ pub enum Command {
 
 Exit status: 0 all passed, 1 a result differs (or, with --strict, has no
 expectation), 2 a file does not load, 3 a solve failed.")]
-    Check(crate::check::CheckArgs),
+    Check(check::CheckArgs),
 }
 
 /// Options of `allot solve`.
@@ -72,11 +75,11 @@ pub struct SolveArgs {
     #[arg(long, conflicts_with = "scenarios")]
     pub all_scenarios: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
     /// Which table `--format csv` prints.
-    #[arg(long, value_enum, default_value_t = CsvTable::Shipments)]
-    pub csv_table: CsvTable,
+    #[arg(long, value_enum, default_value_t = CsvTableArg::Shipments)]
+    pub csv_table: CsvTableArg,
     /// Write the result to FILE (atomically) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -133,6 +136,89 @@ fn units(s: &str) -> std::result::Result<f64, String> {
     Ok(value)
 }
 
+/// `--format`: [`OutputFormat`] as the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum FormatArg {
+    /// Aligned text tables for people.
+    #[default]
+    Table,
+    /// SPEC §6 JSON: one object, or an array when several are solved.
+    Json,
+    /// Comma-separated values, one table (see `--csv-table`).
+    Csv,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(f: FormatArg) -> OutputFormat {
+        match f {
+            FormatArg::Table => OutputFormat::Table,
+            FormatArg::Json => OutputFormat::Json,
+            FormatArg::Csv => OutputFormat::Csv,
+        }
+    }
+}
+
+/// `--csv-table`: [`CsvTable`] as the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CsvTableArg {
+    /// One row per positive dispatch.
+    #[default]
+    Shipments,
+    /// One row per (ally, item, tier) with demand.
+    Fill,
+    /// One row per tier.
+    Tiers,
+    /// One row per positive production.
+    Production,
+    /// One row per solve with the cost breakdown.
+    Cost,
+    /// `--compare`: one row per tier, per (ally, tier) and per cost
+    /// compared.
+    Compare,
+    /// `--marginal`: one row per (ally, item, tier).
+    Marginal,
+}
+
+impl From<CsvTableArg> for CsvTable {
+    fn from(t: CsvTableArg) -> CsvTable {
+        match t {
+            CsvTableArg::Shipments => CsvTable::Shipments,
+            CsvTableArg::Fill => CsvTable::Fill,
+            CsvTableArg::Tiers => CsvTable::Tiers,
+            CsvTableArg::Production => CsvTable::Production,
+            CsvTableArg::Cost => CsvTable::Cost,
+            CsvTableArg::Compare => CsvTable::Compare,
+            CsvTableArg::Marginal => CsvTable::Marginal,
+        }
+    }
+}
+
+// The reverse mappings are exhaustive, so that a table or format added to
+// the library does not compile until the command line names it too.
+impl From<CsvTable> for CsvTableArg {
+    fn from(t: CsvTable) -> CsvTableArg {
+        match t {
+            CsvTable::Shipments => CsvTableArg::Shipments,
+            CsvTable::Fill => CsvTableArg::Fill,
+            CsvTable::Tiers => CsvTableArg::Tiers,
+            CsvTable::Production => CsvTableArg::Production,
+            CsvTable::Cost => CsvTableArg::Cost,
+            CsvTable::Compare => CsvTableArg::Compare,
+            CsvTable::Marginal => CsvTableArg::Marginal,
+        }
+    }
+}
+
+impl From<OutputFormat> for FormatArg {
+    fn from(f: OutputFormat) -> FormatArg {
+        match f {
+            OutputFormat::Table => FormatArg::Table,
+            OutputFormat::Json => FormatArg::Json,
+            OutputFormat::Csv => FormatArg::Csv,
+        }
+    }
+}
+
 /// Parses a positive number of seconds (shared by the commands).
 pub(crate) fn seconds(s: &str) -> std::result::Result<Duration, String> {
     let value: f64 = s
@@ -186,12 +272,12 @@ where
     let result = match cli.command {
         Command::Solve(args) => solve(&args),
         Command::Validate(args) => validate(&args),
-        Command::Check(args) => crate::check::run(&args),
+        Command::Check(args) => check::run(&args),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            crate::term::eprint_error(&e.to_string());
+            term::eprint_error(&e.to_string());
             e.exit_code()
         }
     }
@@ -208,27 +294,6 @@ pub fn print_stdout(text: &str) -> Result<()> {
             source: e,
         }),
     }
-}
-
-/// Writes `text` to `path` atomically: a temporary file beside it, then a rename.
-pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
 }
 
 fn solve(args: &SolveArgs) -> Result<i32> {
@@ -267,7 +332,7 @@ fn solve(args: &SolveArgs) -> Result<i32> {
     if let Some(note) = crate::solve::advice(&problem, args.solver) {
         eprintln!("note: {note}");
     }
-    let spinner = crate::term::Spinner::start();
+    let spinner = term::Spinner::start();
     // The solves run in parallel; the stage messages name their scenario.
     let progress = |stage: &str| spinner.set_message(stage);
     let opts = SolveOptions {
@@ -306,14 +371,14 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         solutions.push(solution);
     }
     drop(spinner);
-    let text = match args.format {
+    let text = match OutputFormat::from(args.format) {
         OutputFormat::Table => crate::report::table(&solutions),
         OutputFormat::Json => crate::report::json(&solutions),
-        OutputFormat::Csv => crate::report::csv(&solutions, args.csv_table),
+        OutputFormat::Csv => crate::report::csv(&solutions, args.csv_table.into()),
     };
     let failed: Vec<&Solution> = solutions.iter().filter(|s| !s.verification.ok).collect();
     match &args.output {
-        Some(path) => write_atomic(path, &text)?,
+        Some(path) => crate::output::write_atomic(path, &text)?,
         None => print_stdout(&text)?,
     }
     if let Some(s) = failed.first() {
@@ -323,7 +388,7 @@ fn solve(args: &SolveArgs) -> Result<i32> {
             violation: s.verification.max_violation,
             tolerance: crate::verify::TOLERANCE,
         };
-        crate::term::eprint_error(&e.to_string());
+        term::eprint_error(&e.to_string());
         return Ok(e.exit_code());
     }
     Ok(0)
@@ -350,7 +415,7 @@ fn validate(args: &ValidateArgs) -> Result<i32> {
                 ))?;
             }
             Err(e) => {
-                crate::term::eprint_error(&e.to_string());
+                term::eprint_error(&e.to_string());
                 code = code.max(e.exit_code());
             }
         }

@@ -5,6 +5,9 @@
 
 use std::collections::BTreeMap;
 
+pub mod generate;
+pub mod validate;
+
 /// How each tier's shortage is shared (SPEC §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

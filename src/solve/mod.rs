@@ -3,175 +3,11 @@
 //! the exact leximin vector of the tier's fill rates and hold it; last,
 //! minimise cost.
 //!
-//! ## Exact leximin
-//!
-//! For tier g with pairs i (ally, item with demand), fill rate
-//! `φ_i = Σ_t u_i,t / D_i`. Each pair gets a column `y_i ∈ [0, 1]` with rows
-//! `φ_i − y_i ≥ 0` and `y_i − z ≥ 0`, where `z` is the tier's "smallest fill"
-//! column. A round maximises `z` over the free pairs (giving `z*`), then
-//! decides which free pairs are *blocked* — cannot exceed `z*` while every
-//! other free pair stays ≥ `z*`:
-//!
-//! 1. pairs already above `z* + ε` in the round's vertex are not blocked;
-//! 2. with `z` fixed at `z*`, maximise `Σ y_i` over the remaining candidates;
-//!    candidates that rise above `z* + ε` are not blocked; repeat with the
-//!    rest until none rises. Those left are blocked (the LP proves none of
-//!    them can rise), and at least one is, since `z*` is the max-min.
-//!
-//! When a single candidate is left (after step 1 or any check), it is
-//! blocked without a check LP: every point of the segment between the
-//! round's vertex and the last check's vertex keeps all other free pairs
-//! strictly above `z*`, so if the candidate could rise too, the smallest
-//! fill rate could exceed `z*`, which is the max-min.
-//!
-//! Blocked pairs are fixed at `z*` (lower bound of `y_i`, and their `y − z`
-//! row dropped); the others stay free and the next round raises them. Each
-//! round fixes at least one pair, so the loop ends; in the common case it
-//! takes two or three LPs per distinct fill level.
-//!
-//! For a backend without duals these rounds and checks, and the tier's
-//! shortage before them, are written so that the LP changes between them
-//! only by fixing and releasing columns, which the embedded backend does in
-//! place (`leximin_by_checks`).
-//!
-//! With a backend that reports row duals, step 2 is replaced by a
-//! certificate from the round's own LP: if the dual `λ_i` of pair i's
-//! `y_i − z ≥ 0` row is non-zero, pair i is blocked. (With optimal duals,
-//! Lagrangian duality gives `Σ_j λ_j (y_j − z*) ≤ 0` for every plan that
-//! keeps all earlier holds, and `λ ≥ 0`; a plan with every free `y_j ≥ z*`
-//! therefore has `y_i = z*` wherever `λ_i > 0`.) Since `Σ λ_j = 1` when
-//! `z* < 1`, at least one pair is certified in every round, so the driver
-//! fixes all certified pairs at once and solves the next round: one LP per
-//! distinct fill level, plus one per level where degeneracy hides a
-//! blocked pair behind a zero dual. Every round re-solves the same LP in
-//! place (bounds moved, nothing deleted), so a warm-starting backend starts
-//! from the previous basis.
-//!
-//! ## Components
-//!
-//! Items that share no lane capacity, and allies with no lane between them,
-//! form independent parts ([`crate::components`]); the lexicographic and
-//! leximin optimum of the whole is the parts' optima side by side. With
-//! [`Tuning::split_components`] (the default), a problem of several parts
-//! with demand is solved as one LP per part, on rayon's thread pool, and the
-//! parts' plans are merged in a fixed order (by part, then by lane, period
-//! and item) before the whole plan is verified; a problem of one part goes
-//! straight to the single-LP path. Statistics and `lp_solves` sum over the
-//! parts.
-//!
-//! ## Speed
-//!
-//! The LP is built once per problem or scenario; every stage changes it in
-//! place. The driver tells the backend which method suits the next solves
-//! ([`Method`]). Every leximin round starts from a feasible vertex (the
-//! shortage stage's, or the last round's with pairs fixed at the level they
-//! have and `z` freed), so primal simplex reaches the next level in tens to
-//! hundreds of pivots (dual simplex needs thousands on these degenerate
-//! LPs).
-//!
-//! ## Frozen tiers
-//!
-//! Once a tier's fill rates are settled (its leximin is done, or the whole
-//! tier is served), the tier is *frozen*: each served column is fixed at the
-//! latest schedule that serves the pair's total — demand filled from the
-//! last period backwards — and the tier's hold rows are dropped. That is
-//! exact for every later stage: in any plan that keeps the tier's fill
-//! rates, serving a pair's units later keeps every other column feasible
-//! (unserved units stay in free stock, which carries forward; reserve draws
-//! move later with them), and the latest schedule is reachable from every
-//! schedule of the same total that way. So the next tier's shortage and
-//! the cost are optimised over plain bounds, which presolve removes, rather
-//! than over hold rows, which make the LP highly degenerate: on the
-//! 30×6×12 benchmark the routine shortage went from 3.0 s (interior point,
-//! held by rows) to 0.68 s (cold dual simplex, frozen), the cost from 2.1 s
-//! to 0.8 s, and on 60×12×26 the essential shortage from 72 s to 13 s.
-//! A new objective is solved from scratch with presolve while every held
-//! tier is frozen, and with interior point while a tier is held by a row
-//! (fairness `"none"` with a shortage: its pairs' totals are not settled,
-//! so it cannot be frozen).
-//!
-//! The frozen totals are the vertex's own, exactly. The vertex is feasible
-//! only within the solver's tolerance, so a later solve can find them
-//! infeasible (microlp, rarely); then the frozen columns' lower bounds are
-//! loosened like every hold (`Driver::solve`), and the tier's shortage
-//! hold row comes back in force, so the slack cannot be spent on a larger
-//! shortage.
-//!
-//! ## Exact holds
-//!
-//! Every earlier optimum is held *exactly* at the value the vertex that
-//! found it has (a tier's weighted served, a blocked pair's fill rate, a
-//! frozen column), and loosened only when a later LP turns out infeasible.
-//! Slack given up front is spent: a later stage that can raise its own
-//! objective with it does, and the units it moves are then frozen into
-//! the plan, so the cost stage must pay for them. Held 1e-9 below its
-//! level, a pair gave `1e-9 × D` units to a pair blocked in a later round,
-//! and the cost stage shipped them on a lane costing 3 per unit: a cost of
-//! 1.9e-7 where the optimum is 0, 0.19 with costs in millionths; a frozen
-//! critical tier's 1e-12 gave 0.005 of 5.6e9 units to the next tier, at a
-//! cost of 0.009 (generated problems, `tests/integration/properties.rs`).
-//! Loosening starts at a thousandth of each hold's slack and grows tenfold
-//! per failure. On 1 500 generated problems solved 12 ways each (quantities
-//! ×1e8, ×1e10, ×1e-7, values and costs ×1e6 and ×1e-6, both backends) no
-//! LP needed it once item values are counted in a unit near 1
-//! ([`crate::units::value_unit`]); with values of 1e6, microlp found a
-//! tier's exact weighted service (2.3e7) infeasible or a round's optimum at
-//! 0 instead of 0.017.
-//!
-//! ## Where the time goes now
-//!
-//! The leximin rounds. Each round relaxes rows (the blocked pairs' `y − z`
-//! links), so only primal simplex can continue from the last vertex, and
-//! HiGHS's primal simplex pays per pivot for every column of the LP, most
-//! of which sit at zero (0.63 ms per pivot on a 30×6×12 round with all
-//! 35 681 columns, 0.04 ms with the 9 578 that are not at zero). So the
-//! HiGHS backend runs every primal solve after the first of a tier on a
-//! restricted copy of the LP without the columns at zero and prices them
-//! back in (column generation, exact to HiGHS's own optimality tolerance;
-//! see `backend/highs.rs`), and without HiGHS's bound perturbation there
-//! (its clean-up cost 2–4 s a run on 60×12×26). On 30×6×12 the fairness
-//! stages went from 6.5 s to 1.3 s; on 60×12×26 the essential tier's
-//! leximin (about 190 LPs) now takes 64 s. Not the first round: from the
-//! shortage stage's vertex, pricing brought the columns back one
-//! degenerate pivot at a time (170 passes).
-//!
-//! On 60×12×26 the routine shortage then takes 270 s of cold dual simplex
-//! (interior point was no faster), and the routine tier's rounds had not
-//! finished after 25 minutes.
-//!
-//! What bounds the ratio to the tier-1 floor (30×6×12, HiGHS 1.16, each
-//! stage's LP written out and solved alone): the routine shortage (9 744
-//! dual pivots) and the cost (14 537) each cost 4–5× the tier-1 LP (2 176),
-//! so with it they alone are about 10× the floor. Nothing tried makes them
-//! cheaper: HiGHS's crash, scaling, edge weight and price strategies, cost
-//! perturbation multipliers from 0.3 to 30 (0 stalls), random seeds (±5 %),
-//! primal simplex (7–18 s), interior point with or without crossover
-//! (0.8–2.3 s), presolve off (12 s). They are hard because the tiers
-//! compete, not because of the freeze: the same LP unfrozen, with only the
-//! routine tier's objective, takes 3 041 pivots; with every tier's served
-//! at once, 9 536. Warm starts do not help either, since HiGHS skips
-//! presolve when given a basis and pays about 4× per pivot without it: the
-//! routine shortage re-solved after 5 % of the frozen bounds moved took
-//! 0.65 s (2 675 pivots), and the cost started from a shortage vertex whose
-//! objective was perturbed by −1e-5 × cost 0.51 s instead of 0.70 s cold.
-//! So neither solving the next stage speculatively on the second core nor
-//! perturbed objectives pay. What does, on a machine otherwise idle:
-//! parallel pricing in the cold solves ([`SolveOptions::parallel_simplex`],
-//! opt-in), 20 % on these two LPs; on 60×12×26 the essential shortage took
-//! 10.2 s instead of 13–14 s, the routine shortage 172 s instead of 230 s.
-//! There the routine shortage needs 301 495 pivots (256 s serial when
-//! solved alone; interior point 60 s without crossover, 271 s with it), and
-//! single routine rounds need up to 74 pricing passes and 42 483 primal
-//! pivots (77 s).
-//!
-//! Tried and dropped (measured on the 30×6×12 benchmark's rounds): dual
-//! simplex on the explicit dual LP (as slow per pivot as primal simplex on
-//! the primal, since its basis has a row per primal column); relaxing a
-//! fixed pair's link to a redundant finite bound so the basis stays dual
-//! feasible and warm dual simplex can run (107 000 pivots, 62 s); cold
-//! dual simplex or interior point per round (3–8 s a round); bringing in
-//! the best non-improving columns with the priced ones (as many passes,
-//! more pivots).
+//! How and why, with what was measured (exact leximin with dual
+//! certificates, independent parts, frozen tiers, exact holds, where the time
+//! goes): `docs/design.md`, "How the lexicographic solve works".
+
+pub mod share;
 
 use std::time::{Duration, Instant};
 
@@ -237,7 +73,7 @@ impl std::fmt::Debug for SolveOptions<'_> {
 }
 
 /// Relative slack of a tier's shortage hold once loosened (held exactly
-/// until then, see "Exact holds" above). Kept tiny so that later stages
+/// until then, see "Exact holds" in docs/design.md). Kept tiny so that later stages
 /// (above all the cost stage) cannot buy measurable savings with it.
 pub const HOLD: f64 = 1e-11;
 
@@ -281,7 +117,7 @@ pub struct Tuning {
     /// other on the calling thread).
     pub parallel: bool,
     /// Freeze each settled tier at its latest schedule (see "Frozen
-    /// tiers" above; otherwise its optimum is held by rows to the end).
+    /// tiers" in docs/design.md; otherwise its optimum is held by rows to the end).
     pub freeze: bool,
 }
 
@@ -1096,8 +932,8 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
     Ok(last)
 }
 
-/// Steps 1 and 2 of a leximin round at `level` (see the module
-/// documentation): the free pairs above the level in the round's vertex
+/// Steps 1 and 2 of a leximin round at `level` (see "Exact leximin" in
+/// docs/design.md): the free pairs above the level in the round's vertex
 /// are not blocked; of the other candidates, `check` maximises the sum of
 /// the fill rates with every free pair held at the level (`z` fixed
 /// [`CHECK_SLACK`] below it), and those that rise above it by more than
@@ -1412,7 +1248,7 @@ fn fix(d: &mut Driver, pair: &Pair, level: f64) {
 /// The level a leximin round reached: its optimum `z`, or the lowest fill
 /// rate of a free pair in the round's vertex (`fill`) where that is lower
 /// by solver noise, so that the vertex meets the checks and holds at the
-/// level exactly (see "Exact holds" above).
+/// level exactly (see "Exact holds" in docs/design.md).
 fn round_level(z: f64, free: &[usize], fill: impl Fn(usize) -> f64) -> f64 {
     free.iter()
         .map(|&i| fill(i))

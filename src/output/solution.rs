@@ -22,6 +22,25 @@ pub struct Plan {
     pub draw: Vec<Vec<f64>>,
 }
 
+impl Plan {
+    /// The plan with every quantity multiplied by `unit`: a plan of
+    /// [`crate::units::in_lp_units`]`(p, unit)` back in `p`'s units.
+    pub fn in_units_of(mut self, unit: f64) -> Plan {
+        for s in &mut self.ship {
+            s.3 *= unit;
+        }
+        for grid in [
+            &mut self.make,
+            &mut self.surge,
+            &mut self.served,
+            &mut self.draw,
+        ] {
+            grid.iter_mut().flatten().for_each(|v| *v *= unit);
+        }
+        self
+    }
+}
+
 /// Outcome of a solve (SPEC §6 `status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -16,7 +16,7 @@
 //! So the solver sees every quantity divided by a power of two
 //! ([`lp_unit`]), chosen from the demands when they are beyond
 //! [`COMFORTABLE`], and the plan is multiplied back
-//! ([`Plan::in_units_of`]). Dividing by a power of two is exact in floating
+//! ([`crate::solution::Plan::in_units_of`]). Dividing by a power of two is exact in floating
 //! point, and the LP of SPEC §3 is homogeneous in quantities (every bound
 //! and right-hand side is a quantity; fill rates `Σ_t u_t / D` do not
 //! change), so the scaled LP's plans are exactly the original's divided by
@@ -27,7 +27,6 @@
 //! (`verify`, [`crate::solution::NOISE`]).
 
 use crate::problem::Problem;
-use crate::solution::Plan;
 
 /// Largest per-period demand that the LP takes as it is (the smallest is
 /// 1e-3); beyond, see [`lp_unit`].
@@ -113,28 +112,10 @@ pub fn in_lp_units(p: &Problem, unit: f64) -> Problem {
     q
 }
 
-impl Plan {
-    /// The plan with every quantity multiplied by `unit`: a plan of
-    /// [`in_lp_units`]`(p, unit)` back in `p`'s units.
-    pub fn in_units_of(mut self, unit: f64) -> Plan {
-        for s in &mut self.ship {
-            s.3 *= unit;
-        }
-        for grid in [
-            &mut self.make,
-            &mut self.surge,
-            &mut self.served,
-            &mut self.draw,
-        ] {
-            grid.iter_mut().flatten().for_each(|v| *v *= unit);
-        }
-        self
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::solution::Plan;
 
     fn problem(demand: f64) -> Problem {
         let text = format!(

@@ -1,0 +1,97 @@
+//! `allot check`'s arguments and printing; the checking itself is
+//! [`crate::check`].
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::print_stdout;
+use crate::check::{
+    CheckOptions, FileReport, Summary, check_files, discover, json_report, label, summary_line,
+    text_lines,
+};
+use crate::error::{Error, Result};
+use crate::lp::backend::SolverKind;
+
+/// Options of `allot check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Problem files, or directories to search recursively for .toml and .json files.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write the current results into each file's `[expect]` table instead of comparing.
+    #[arg(long)]
+    pub bless: bool,
+    /// Treat solves without an expectation as failures.
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// LP backend.
+    #[arg(long, default_value = "microlp", value_parser = super::solver_name)]
+    pub solver: SolverKind,
+    /// Solve on this many threads (default: the number of cores).
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print the time of every solve to stderr.
+    #[arg(long)]
+    pub timings: bool,
+    /// Give up a solve that has run this many seconds (it counts as a
+    /// solver error: exit status 3).
+    #[arg(long, value_name = "SECONDS", value_parser = super::seconds)]
+    pub time_limit: Option<std::time::Duration>,
+}
+
+/// Output formats of `allot check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CheckFormat {
+    /// One line per problem and scenario, then a summary.
+    #[default]
+    Text,
+    /// One JSON object with every result and the summary (for CI systems).
+    Json,
+}
+
+/// `allot check`: prints the report (text lines as files finish, or one
+/// JSON document at the end) and returns the exit status.
+pub fn run(args: &CheckArgs) -> Result<i32> {
+    let files = discover(&args.paths)?;
+    let opts = CheckOptions {
+        solver: args.solver,
+        strict: args.strict,
+        bless: args.bless,
+        jobs: args.jobs.unwrap_or(0),
+        time_limit: args.time_limit,
+    };
+    let mut print_error: Option<Error> = None;
+    let mut on_file = |f: &FileReport| {
+        if let Some(e) = &f.error {
+            super::term::eprint_error(e);
+        }
+        for s in &f.solves {
+            if let Some(m) = &s.message {
+                super::term::eprint_error(m);
+            }
+            if args.timings {
+                eprintln!("{:>9.3}s  {}", s.seconds, label(f, s));
+            }
+        }
+        if args.format == CheckFormat::Text
+            && print_error.is_none()
+            && let Err(e) = print_stdout(&text_lines(f, args.strict))
+        {
+            print_error = Some(e);
+        }
+    };
+    let reports = check_files(&files, &opts, &mut on_file);
+    if let Some(e) = print_error {
+        return Err(e);
+    }
+    let summary = Summary::of(&reports, args.strict);
+    match args.format {
+        CheckFormat::Text => print_stdout(&summary_line(&summary))?,
+        CheckFormat::Json => print_stdout(&json_report(&reports, args.strict))?,
+    }
+    Ok(summary.exit)
+}
