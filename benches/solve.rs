@@ -8,7 +8,7 @@
 //! `examples/perf.rs` for the table with LP counts per stage).
 
 use allot::generate::{Size, benchmark_sizes};
-use allot::{Problem, SolveOptions, SolverKind};
+use allot::{Problem, SolveRequest, SolverKind};
 use divan::Bencher;
 
 fn main() {
@@ -20,12 +20,9 @@ fn small() -> Size {
 }
 
 fn full_solve(bencher: Bencher, problem: &Problem, solver: SolverKind) {
-    let opts = SolveOptions {
-        solver,
-        ..SolveOptions::default()
-    };
+    let request = SolveRequest::new(problem).solver(solver);
     bencher.bench(|| {
-        let s = allot::solve(problem, None, &opts).expect("solve");
+        let s = request.run().expect("solve").solution;
         assert!(s.verification.ok);
         s
     });

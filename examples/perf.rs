@@ -24,7 +24,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use allot::generate::{Size, benchmark_sizes};
-use allot::{SolveOptions, SolverKind};
+use allot::{SolveRequest, SolverKind};
 use serde_json::{Value, json};
 
 /// `NxKxT[:D][@SEED]`.
@@ -59,15 +59,14 @@ fn child(size: Size, solver: &str, show_progress: bool, parallel_simplex: bool) 
     let progress = move |stage: &str| {
         eprintln!("{:9.3}s  {stage}", started.elapsed().as_secs_f64());
     };
-    let opts = SolveOptions {
-        solver,
-        progress: show_progress.then_some(&progress as &(dyn Fn(&str) + Sync)),
-        parallel_simplex,
-        time_limit: None,
-        ..SolveOptions::default()
-    };
-    let (solution, stats) =
-        allot::solve::solve_with_stats(&problem, None, &opts).expect("solve failed");
+    let mut request = SolveRequest::new(&problem)
+        .solver(solver)
+        .parallel_simplex(parallel_simplex);
+    if show_progress {
+        request = request.progress(&progress);
+    }
+    let solved = request.run().expect("solve failed");
+    let (solution, stats) = (solved.solution, solved.stats);
     let total = started.elapsed().as_secs_f64();
     let out = json!({
         "columns": stats.columns,

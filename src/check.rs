@@ -65,7 +65,7 @@ use crate::error::{Error, Result};
 use crate::load::Format;
 use crate::problem::{Expectation, Problem};
 use crate::solution::{Solution, Status};
-use crate::solve::SolveOptions;
+use crate::solve::{SolveOptions, SolveRequest};
 
 /// Default relative tolerance of `[expect]` (SPEC §7).
 pub const DEFAULT_TOLERANCE: f64 = 1e-6;
@@ -439,13 +439,8 @@ pub fn check_files(
     .min(jobs.len())
     .max(1);
     // Files are solved in parallel: one solve's threads would compete.
-    let solve_opts = SolveOptions {
-        solver: opts.solver,
-        progress: None,
-        parallel_simplex: false,
-        time_limit: opts.time_limit,
-        ..SolveOptions::default()
-    };
+    let mut solve_opts = SolveOptions::new(opts.solver);
+    solve_opts.time_limit = opts.time_limit;
     let mut reports = Vec::with_capacity(files.len());
     let next_job = AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -462,7 +457,11 @@ pub fn check_files(
                         .checked_sub(1)
                         .map(|s| l.problem.scenarios[s].name.as_str());
                     let start = Instant::now();
-                    let result = crate::solve::solve(&l.problem, scenario, solve_opts);
+                    let result = SolveRequest::new(&l.problem)
+                        .solves([scenario])
+                        .options(*solve_opts)
+                        .run()
+                        .map(|solved| solved.solution);
                     let seconds = start.elapsed().as_secs_f64();
                     if tx.send((i, r, result, seconds)).is_err() {
                         break;

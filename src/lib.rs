@@ -12,7 +12,7 @@
 //! | 1. file as written | [`raw::RawProblem`] | [`input`]: [`raw`], [`json`], [`mod@load`], [`diagnostic`] |
 //! | 2. validated problem | [`Problem`] | [`problem`]: [`validate`], [`generate`] |
 //! | 3. linear program | [`model::Model`] | [`lp`]: [`size`], [`model`], [`units`], [`components`], [`backend`] |
-//! | 4. lexicographic solve | [`SolveOptions`] | [`mod@solve`]; guarantee, comparisons, marginal values: [`share`] ([`share::Compare`], [`share::Marginal`]) |
+//! | 4. lexicographic solve | [`SolveRequest`] | [`mod@solve`]; guarantee, comparisons, marginal values: [`share`] ([`share::Compare`], [`share::Marginal`]) |
 //! | 5. plan and results | [`Solution`] | [`output`]: [`solution`], [`verify`], [`report`] |
 //!
 //! Around them: [`error`] (one error type with its exit status), [`check`]
@@ -43,7 +43,7 @@
 //!     to = "US"
 //!     cost = 2
 //! "#, "example.toml").unwrap();
-//! let solution = allot::solve(&problem, None, &allot::SolveOptions::default()).unwrap();
+//! let solution = allot::SolveRequest::new(&problem).run().unwrap().solution;
 //! // 80 of the 100 units needed reach the US, at 2 per unit.
 //! let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs().max(1.0);
 //! assert!(close(solution.tier("critical").unwrap().weighted_shortage, 20.0));
@@ -76,7 +76,7 @@ pub use error::{Error, Result};
 pub use load::{Format, load};
 pub use problem::Problem;
 pub use solution::Solution;
-pub use solve::{SolveOptions, solve};
+pub use solve::{SolveOptions, SolveRequest, Solved, Tuning};
 
 /// Parses and validates a problem from text; `name` (a file name such as
 /// `x.toml` or `x.json`) picks the format and appears in messages.

@@ -16,7 +16,7 @@ use crate::backend::SolverKind;
 use crate::error::{Error, Result};
 use crate::report::{CsvTable, OutputFormat};
 use crate::solution::Solution;
-use crate::solve::SolveOptions;
+use crate::solve::SolveRequest;
 
 /// Emergency allocation of critical items among allies.
 #[derive(Debug, Parser)]
@@ -335,20 +335,24 @@ fn solve(args: &SolveArgs) -> Result<i32> {
     let spinner = term::Spinner::start();
     // The solves run in parallel; the stage messages name their scenario.
     let progress = |stage: &str| spinner.set_message(stage);
-    let opts = SolveOptions {
-        solver: args.solver,
-        progress: Some(&progress),
-        parallel_simplex: args.parallel_simplex,
-        time_limit: args.time_limit,
-        compare: args.compare.unwrap_or_default(),
-        marginal: args.marginal.then(|| args.units.unwrap_or(1.0)),
-    };
-    let scenarios: Vec<Option<&str>> = names.iter().map(Option::as_deref).collect();
-    let results = crate::solve::solve_many(&problem, &scenarios, &opts);
+    let mut request = SolveRequest::new(&problem)
+        .solves(names.iter().cloned())
+        .solver(args.solver)
+        .parallel_simplex(args.parallel_simplex)
+        .progress(&progress)
+        .compare(args.compare.unwrap_or_default());
+    if let Some(limit) = args.time_limit {
+        request = request.time_limit(limit);
+    }
+    if args.marginal {
+        request = request.marginal(args.units.unwrap_or(1.0));
+    }
+    let results = request.run_each();
     // Timings and the first error, in the order of the solves.
     let mut solutions: Vec<Solution> = Vec::new();
     for (name, result) in names.iter().zip(results) {
-        let (solution, stats) = result?;
+        let solved = result?;
+        let stats = &solved.stats;
         if args.timings {
             spinner.suspend(|| {
                 let parts = match stats.parts {
@@ -368,7 +372,7 @@ fn solve(args: &SolveArgs) -> Result<i32> {
                 }
             });
         }
-        solutions.push(solution);
+        solutions.push(solved.solution);
     }
     drop(spinner);
     let text = match OutputFormat::from(args.format) {

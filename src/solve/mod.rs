@@ -24,53 +24,8 @@ use crate::verify::verify;
 
 pub use crate::share::CompareWith;
 
-/// How to solve.
-#[derive(Clone, Copy, Default)]
-pub struct SolveOptions<'a> {
-    /// Which LP backend.
-    pub solver: SolverKind,
-    /// Called with a short description before each lexicographic stage
-    /// and after each of its LPs (with the stage's LP count and seconds so
-    /// far: a large problem's leximin stage can run hundreds of LPs).
-    /// Solves run in parallel (independent parts, [`solve_many`]) call it
-    /// from several threads; the description names the problem, the
-    /// scenario and, for a part, which one.
-    pub progress: Option<&'a (dyn Fn(&str) + Sync)>,
-    /// Let the backend's cold solves (each new objective) use several
-    /// threads where it can: HiGHS prices its dual simplex in parallel, the
-    /// same pivots as serially, 20–28 % faster on large problems (the whole
-    /// solve about 10 %). Only worth it when nothing else competes for the
-    /// cores: two allot processes so doing on a 2-core machine took 7.7 s
-    /// where they took 3.2 s without it. Within one process, a cold solve
-    /// that starts while another HiGHS solve runs (parts and scenarios
-    /// solved in parallel) stays serial. The embedded backend ignores it.
-    pub parallel_simplex: bool,
-    /// Wall-clock limit of each solve (the base problem's, or one
-    /// scenario's: [`solve_many`] gives each its own). When it is reached,
-    /// the solve fails with [`Error::Solver`] (exit status 3), naming the
-    /// stage it got to. The limit is checked before every LP, and the
-    /// backends stop inside an LP at the deadline ([`Session::set_deadline`];
-    /// microlp's in-place re-solves get what was left when their model was
-    /// built).
-    pub time_limit: Option<Duration>,
-    /// `--compare`: the baselines to add to each result (SPEC §10).
-    pub compare: crate::share::CompareWith,
-    /// `--marginal --units N`: the marginal value of `N` more units of
-    /// free stock at every (ally, item) (SPEC §11); `None` for none.
-    pub marginal: Option<f64>,
-}
-
-impl std::fmt::Debug for SolveOptions<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SolveOptions")
-            .field("solver", &self.solver)
-            .field("parallel_simplex", &self.parallel_simplex)
-            .field("time_limit", &self.time_limit)
-            .field("compare", &self.compare)
-            .field("marginal", &self.marginal)
-            .finish_non_exhaustive()
-    }
-}
+mod request;
+pub use request::{SolveOptions, SolveRequest, Solved, Tuning};
 
 /// Relative slack of a tier's shortage hold once loosened (held exactly
 /// until then, see "Exact holds" in docs/design.md). Kept tiny so that later stages
@@ -102,35 +57,6 @@ const CHECK_SLACK: f64 = 1e-9;
 /// pair. The duals of one round's `y − z` rows sum to 1, so real
 /// certificates are far above solver noise.
 const DUAL_CERTIFICATE: f64 = 1e-7;
-
-/// Choices that change how, not what, is solved: every setting gives the
-/// same results (within SPEC §6's tolerance). For tests and benchmarks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Tuning {
-    /// Use row duals to certify blocked pairs when the backend has them
-    /// (otherwise always the primal check).
-    pub use_duals: bool,
-    /// Solve independent parts ([`crate::components`]) as LPs of their
-    /// own (otherwise always one LP for the whole problem).
-    pub split_components: bool,
-    /// Solve the parts on rayon's thread pool (otherwise one after the
-    /// other on the calling thread).
-    pub parallel: bool,
-    /// Freeze each settled tier at its latest schedule (see "Frozen
-    /// tiers" in docs/design.md; otherwise its optimum is held by rows to the end).
-    pub freeze: bool,
-}
-
-impl Default for Tuning {
-    fn default() -> Tuning {
-        Tuning {
-            use_duals: true,
-            split_components: true,
-            parallel: true,
-            freeze: true,
-        }
-    }
-}
 
 /// Time and LP count of one lexicographic stage.
 #[derive(Debug, Clone, PartialEq)]
@@ -229,27 +155,14 @@ pub fn advice(p: &Problem, solver: SolverKind) -> Option<String> {
     ))
 }
 
-/// Solves the base problem, or the scenario called `scenario`.
-pub fn solve(problem: &Problem, scenario: Option<&str>, opts: &SolveOptions) -> Result<Solution> {
-    solve_with_stats(problem, scenario, opts).map(|(s, _)| s)
-}
-
-/// [`solve`], also returning timings and LP counts.
-pub fn solve_with_stats(
+/// Solves the base problem (`scenario` `None`) or one scenario: what
+/// [`SolveRequest::run`] runs for each selected solve.
+pub(crate) fn solve_one(
     problem: &Problem,
     scenario: Option<&str>,
     opts: &SolveOptions,
 ) -> Result<(Solution, SolveStats)> {
-    solve_tuned(problem, scenario, opts, Tuning::default())
-}
-
-/// [`solve_with_stats`] with explicit [`Tuning`].
-pub fn solve_tuned(
-    problem: &Problem,
-    scenario: Option<&str>,
-    opts: &SolveOptions,
-    tuning: Tuning,
-) -> Result<(Solution, SolveStats)> {
+    let tuning = opts.tuning;
     let applied;
     let p = match scenario {
         None => problem,
@@ -352,34 +265,6 @@ pub(crate) fn solution_of(
 ) -> Solution {
     let verification = verify(p, plan);
     Solution::from_plan(p, scenario, plan, verification, stats.lp_solves())
-}
-
-/// Solves several of `problem`'s solves — `None` for the base problem,
-/// `Some(name)` for a scenario — on rayon's thread pool, and returns the
-/// results in the order of `scenarios`. Each result is what
-/// [`solve_with_stats`] returns for that solve, whatever the threads did.
-pub fn solve_many(
-    problem: &Problem,
-    scenarios: &[Option<&str>],
-    opts: &SolveOptions,
-) -> Vec<Result<(Solution, SolveStats)>> {
-    solve_many_tuned(problem, scenarios, opts, Tuning::default())
-}
-
-/// [`solve_many`] with explicit [`Tuning`]; without [`Tuning::parallel`],
-/// the solves run one after the other on the calling thread.
-pub fn solve_many_tuned(
-    problem: &Problem,
-    scenarios: &[Option<&str>],
-    opts: &SolveOptions,
-    tuning: Tuning,
-) -> Vec<Result<(Solution, SolveStats)>> {
-    let one = |&scenario: &Option<&str>| solve_tuned(problem, scenario, opts, tuning);
-    if tuning.parallel {
-        scenarios.par_iter().map(one).collect()
-    } else {
-        scenarios.iter().map(one).collect()
-    }
 }
 
 /// Solves `p` as one LP: the lexicographic driver over one session.

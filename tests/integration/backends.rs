@@ -4,8 +4,7 @@
 //! enough for the embedded backend.
 
 use allot::generate::Size;
-use allot::solve::{Tuning, solve_tuned};
-use allot::{Problem, Solution, SolveOptions, SolverKind};
+use allot::{Problem, Solution, SolveRequest, SolverKind, Tuning};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
@@ -46,13 +45,12 @@ fn assert_same(what: &str, a: &Solution, b: &Solution) {
 }
 
 fn solve(p: &Problem, solver: SolverKind, tuning: Tuning) -> Solution {
-    let opts = SolveOptions {
-        solver,
-        ..SolveOptions::default()
-    };
-    solve_tuned(p, None, &opts, tuning)
+    SolveRequest::new(p)
+        .solver(solver)
+        .tuning(tuning)
+        .run()
         .unwrap_or_else(|e| panic!("{}: {e}", solver.name()))
-        .0
+        .solution
 }
 
 /// Small generated problems: several seeds and shapes, each short in most
@@ -91,10 +89,7 @@ fn dual_certificates_match_primal_checks() {
         .into_iter()
         .filter(|k| k.backend().has_duals())
         .collect();
-    let without = Tuning {
-        use_duals: false,
-        ..Tuning::default()
-    };
+    let without = Tuning::default().with_duals(false);
     tunings_agree(&with_duals, Tuning::default(), without);
 }
 
@@ -134,9 +129,6 @@ fn backends_agree() {
 /// have several periods, so the schedules have room to differ).
 #[test]
 fn frozen_and_held_tiers_agree() {
-    let held = Tuning {
-        freeze: false,
-        ..Tuning::default()
-    };
+    let held = Tuning::default().with_freeze(false);
     tunings_agree(&SolverKind::available(), held, Tuning::default());
 }

@@ -390,13 +390,10 @@ changes = [{ target = "lanes", from = "KR", to = "AU", factor = 0.5 }]
 #[test]
 fn parallel_solves_print_what_sequential_solves_print() {
     use allot::report::{CsvTable, csv, json, table};
-    use allot::solve::{Tuning, solve_many_tuned};
+    use allot::{SolveRequest, Tuning};
     let text = format!("{SMALL}{MEDS}");
     let problem = allot::load_str(&text, "parts.toml").unwrap();
-    let sequential = Tuning {
-        parallel: false,
-        ..Tuning::default()
-    };
+    let sequential = Tuning::default().with_parallel(false);
     let runs: [(&[&str], Vec<Option<&str>>); 2] = [
         (
             &["--all-scenarios"],
@@ -413,15 +410,13 @@ fn parallel_solves_print_what_sequential_solves_print() {
         ),
     ];
     for (flags, scenarios) in runs {
-        let solutions: Vec<allot::Solution> = solve_many_tuned(
-            &problem,
-            &scenarios,
-            &allot::SolveOptions::default(),
-            sequential,
-        )
-        .into_iter()
-        .map(|r| r.unwrap().0)
-        .collect();
+        let solutions: Vec<allot::Solution> = SolveRequest::new(&problem)
+            .solves(scenarios.iter().copied())
+            .tuning(sequential)
+            .run_each()
+            .into_iter()
+            .map(|r| r.unwrap().solution)
+            .collect();
         let formats: [(&str, String); 3] = [
             ("table", table(&solutions)),
             ("json", json(&solutions)),

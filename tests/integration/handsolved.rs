@@ -1,7 +1,7 @@
 //! Small problems solved by hand; the arithmetic is in each test's comment.
 //! Every tier shortage, fill rate and the cost are asserted.
 
-use allot::{Solution, SolveOptions, SolverKind};
+use allot::{Solution, SolveRequest, SolverKind};
 
 /// Solves `text` (TOML) on every backend in this build, checks the plan
 /// verified, and returns the solutions (the first is the embedded backend's).
@@ -10,12 +10,12 @@ pub fn solve_all(text: &str, scenario: Option<&str>) -> Vec<Solution> {
     SolverKind::available()
         .into_iter()
         .map(|solver| {
-            let opts = SolveOptions {
-                solver,
-                ..SolveOptions::default()
-            };
-            let s = allot::solve(&problem, scenario, &opts)
-                .unwrap_or_else(|e| panic!("{}: {e}", solver.name()));
+            let s = SolveRequest::new(&problem)
+                .solves([scenario])
+                .solver(solver)
+                .run()
+                .unwrap_or_else(|e| panic!("{}: {e}", solver.name()))
+                .solution;
             assert!(s.verification.ok, "{}: {:?}", solver.name(), s.verification);
             s
         })
@@ -640,8 +640,7 @@ fn independent_parts_solve_as_separate_files() {
     }
     // Solved as two LP sessions, whose LPs add up.
     let problem = allot::load_str(&both, "both.toml").unwrap();
-    let (_, stats) =
-        allot::solve::solve_with_stats(&problem, None, &SolveOptions::default()).unwrap();
+    let stats = SolveRequest::new(&problem).run().unwrap().stats;
     assert_eq!(stats.parts, 2);
     assert_eq!(whole.lp_solves, chips.lp_solves + meds.lp_solves);
 }

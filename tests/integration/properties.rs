@@ -6,8 +6,7 @@
 
 use allot::backend::{Sense, SolverKind};
 use allot::problem::Problem;
-use allot::solve::Tuning;
-use allot::{Solution, SolveOptions};
+use allot::{Solution, SolveOptions, SolveRequest, Tuning};
 use proptest::prelude::*;
 
 /// The crate's seedable generator, with the draws these tests use.
@@ -197,7 +196,11 @@ fn load(text: &str) -> Problem {
 }
 
 fn solve(p: &Problem, scenario: Option<&str>) -> Solution {
-    let s = allot::solve(p, scenario, &SolveOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let s = SolveRequest::new(p)
+        .solves([scenario])
+        .run()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .solution;
     assert!(
         s.verification.ok,
         "verification failed: {:?}",
@@ -207,7 +210,11 @@ fn solve(p: &Problem, scenario: Option<&str>) -> Solution {
 }
 
 fn solve_with(p: &Problem, opts: &SolveOptions) -> Solution {
-    let s = allot::solve(p, None, opts).unwrap_or_else(|e| panic!("{}: {e}", opts.solver.name()));
+    let s = SolveRequest::new(p)
+        .options(*opts)
+        .run()
+        .unwrap_or_else(|e| panic!("{}: {e}", opts.solver.name()))
+        .solution;
     assert!(
         s.verification.ok,
         "verification failed: {:?}",
@@ -313,10 +320,7 @@ fn held_optima_leave_nothing_to_ship() {
     ];
     for (seed, variant) in cases {
         for solver in SolverKind::available() {
-            let opts = SolveOptions {
-                solver,
-                ..SolveOptions::default()
-            };
+            let opts = SolveOptions::new(solver);
             let base = solve_with(&load(&generate(seed, BASE)), &opts);
             assert_eq!(base.cost.total, 0.0, "seed {seed}, {}", solver.name());
             let s = solve_with(&load(&generate(seed, variant)), &opts);
@@ -360,10 +364,7 @@ fn huge_item_values_keep_the_optimum() {
 fn agree_on_every_backend(seed: u64, variants: &[(Variant, Option<f64>, f64)]) {
     let base = load(&generate(seed, BASE));
     for solver in SolverKind::available() {
-        let opts = SolveOptions {
-            solver,
-            ..SolveOptions::default()
-        };
+        let opts = SolveOptions::new(solver);
         let s = solve_with(&base, &opts);
         for &(v, cost_factor, scale) in variants {
             let other = solve_with(&load(&generate(seed, v)), &opts);
@@ -440,8 +441,11 @@ fn assert_leximin(p: &Problem, s: &Solution) {
 
 /// Solves with explicit tuning and checks the plan verified.
 fn solve_tuned(p: &Problem, tuning: Tuning) -> (Solution, allot::solve::SolveStats) {
-    let (s, stats) = allot::solve::solve_tuned(p, None, &SolveOptions::default(), tuning)
+    let solved = SolveRequest::new(p)
+        .tuning(tuning)
+        .run()
         .unwrap_or_else(|e| panic!("{e}"));
+    let (s, stats) = (solved.solution, solved.stats);
     assert!(
         s.verification.ok,
         "verification failed: {:?}",
@@ -454,14 +458,8 @@ fn solve_tuned(p: &Problem, tuning: Tuning) -> (Solution, allot::solve::SolveSta
 /// gives the optimum of the single LP.
 fn parts_agree_with_one_lp(p: &Problem) {
     let parallel = Tuning::default();
-    let sequential = Tuning {
-        parallel: false,
-        ..parallel
-    };
-    let whole = Tuning {
-        split_components: false,
-        ..parallel
-    };
+    let sequential = parallel.with_parallel(false);
+    let whole = parallel.with_split_components(false);
     let (par, par_stats) = solve_tuned(p, parallel);
     let (seq, seq_stats) = solve_tuned(p, sequential);
     let (one, one_stats) = solve_tuned(p, whole);
@@ -558,7 +556,7 @@ proptest! {
     fn frozen_tiers_agree_with_held_tiers(seed in any::<u64>()) {
         let p = load(&generate(seed, BASE));
         let (frozen, _) = solve_tuned(&p, Tuning::default());
-        let (held, _) = solve_tuned(&p, Tuning { freeze: false, ..Tuning::default() });
+        let (held, _) = solve_tuned(&p, Tuning::default().with_freeze(false));
         same_optimum(&held, &frozen, Some(1.0), 1.0, "frozen vs held");
     }
 

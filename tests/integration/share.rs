@@ -6,7 +6,7 @@
 
 use allot::problem::Guarantee;
 use allot::share::{CompareWith, with_units};
-use allot::{Problem, Solution, SolveOptions, SolverKind};
+use allot::{Problem, Solution, SolveOptions, SolveRequest, SolverKind};
 
 use crate::handsolved::close;
 use crate::harness::Test;
@@ -65,13 +65,29 @@ fn guaranteed(text: &str) -> Problem {
 }
 
 /// Solves with `opts` on every backend in the build; every plan verified.
+/// One solve of `p` (or its scenario) with `opts`.
+fn solve(p: &Problem, scenario: Option<&str>, opts: &SolveOptions) -> allot::Result<Solution> {
+    SolveRequest::new(p)
+        .solves([scenario])
+        .options(*opts)
+        .run()
+        .map(|solved| solved.solution)
+}
+
+/// `opts` on `solver`.
+fn on(solver: SolverKind, opts: &SolveOptions) -> SolveOptions<'static> {
+    let mut o = SolveOptions::new(solver);
+    o.compare = opts.compare;
+    o.marginal = opts.marginal;
+    o
+}
+
 fn solve_all(p: &Problem, scenario: Option<&str>, opts: &SolveOptions) -> Vec<Solution> {
     SolverKind::available()
         .into_iter()
         .map(|solver| {
-            let opts = SolveOptions { solver, ..*opts };
-            let s = allot::solve(p, scenario, &opts)
-                .unwrap_or_else(|e| panic!("{}: {e}", solver.name()));
+            let opts = on(solver, opts);
+            let s = solve(p, scenario, &opts).unwrap_or_else(|e| panic!("{}: {e}", solver.name()));
             assert!(s.verification.ok, "{}: {:?}", solver.name(), s.verification);
             s
         })
@@ -271,12 +287,10 @@ fn a_cap_couples_an_allys_items_and_the_parts_follow() {
 /// ships only 2).
 #[test]
 fn compare_alone_and_none_by_hand() {
-    let opts = SolveOptions {
-        compare: CompareWith {
-            alone: true,
-            none: true,
-        },
-        ..SolveOptions::default()
+    let mut opts = SolveOptions::default();
+    opts.compare = CompareWith {
+        alone: true,
+        none: true,
     };
     // Each state is served 16/3 of its 10.
     let short = 10.0 - 16.0 / 3.0;
@@ -330,10 +344,8 @@ fn compare_alone_and_none_by_hand() {
 /// (its max-min), CT 5: gain 1, cost 0.
 #[test]
 fn marginal_values_by_hand() {
-    let opts = SolveOptions {
-        marginal: Some(1.0),
-        ..SolveOptions::default()
-    };
+    let mut opts = SolveOptions::default();
+    opts.marginal = Some(1.0);
     let cases = [
         (load(VENTS), [2.0 / 3.0, -1.0 / 3.0, -1.0 / 3.0]),
         (guaranteed(VENTS), [1.0, 0.0, 0.0]),
@@ -367,17 +379,12 @@ fn marginal_entries_equal_full_re_solves() {
             p.guarantee = Guarantee::Alone;
         }
         let units = 7.0;
-        let opts = SolveOptions {
-            marginal: Some(units),
-            ..SolveOptions::default()
-        };
+        let mut opts = SolveOptions::default();
+        opts.marginal = Some(units);
         for solver in SolverKind::available() {
-            let opts = SolveOptions { solver, ..opts };
-            let s = allot::solve(&p, None, &opts).unwrap();
-            let plain = SolveOptions {
-                solver,
-                ..SolveOptions::default()
-            };
+            let opts = on(solver, &opts);
+            let s = solve(&p, None, &opts).unwrap();
+            let plain = SolveOptions::new(solver);
             let entries = s.marginal.as_ref().unwrap();
             assert_eq!(entries.len(), p.allies.len() * p.items.len());
             let mut i = 0;
@@ -390,7 +397,7 @@ fn marginal_entries_equal_full_re_solves() {
                         (p.allies[a].id.as_str(), p.items[k].id.as_str())
                     );
                     let (with, _) = with_units(&p, a, k, units);
-                    let w = allot::solve(&with, None, &plain).unwrap();
+                    let w = solve(&with, None, &plain).unwrap();
                     let what = format!(
                         "seed {seed} {} +{units} {} at {}",
                         solver.name(),
@@ -428,19 +435,16 @@ fn guaranteed_plans_respect_every_alone_value() {
     use allot::generate::Size;
     for seed in [1, 2, 4, 6] {
         let mut p = Size::new(4, 2, 2).seed(seed).problem();
-        let free = allot::solve(&p, None, &SolveOptions::default()).unwrap();
+        let free = solve(&p, None, &SolveOptions::default()).unwrap();
         p.guarantee = Guarantee::Alone;
         let mut alone = p.clone();
         alone.lanes.clear();
         alone.guarantee = Guarantee::None;
         for solver in SolverKind::available() {
-            let opts = SolveOptions {
-                solver,
-                ..SolveOptions::default()
-            };
-            let s = allot::solve(&p, None, &opts).unwrap();
+            let opts = SolveOptions::new(solver);
+            let s = solve(&p, None, &opts).unwrap();
             assert!(s.verification.ok, "seed {seed}: {:?}", s.verification);
-            let a = allot::solve(&alone, None, &opts).unwrap();
+            let a = solve(&alone, None, &opts).unwrap();
             let by_ally = |s: &Solution, ally: &str, tier: &str| -> f64 {
                 s.fill
                     .iter()
@@ -477,7 +481,7 @@ fn guaranteed_plans_respect_every_alone_value() {
 fn the_verifier_checks_caps() {
     let mut p = load(VENTS);
     // The unguaranteed leximin plan, checked against NY's alone value 0.
-    let s = allot::solve(&p, None, &SolveOptions::default()).unwrap();
+    let s = solve(&p, None, &SolveOptions::default()).unwrap();
     assert!(s.verification.ok);
     p.caps = allot::share::caps(&p, &[0.0, 10.0, 6.0]);
     let plan = allot::solution::Plan {

@@ -51,20 +51,23 @@ fn unknown_scenario_is_a_usage_error() {
 /// Several solves at once: each result is the solve on its own, in the
 /// order asked, and an unknown scenario fails only its own solve.
 #[test]
-fn solve_many_returns_each_solve_in_order() {
+fn run_each_returns_each_solve_in_order() {
     let text = format!(
         "{SHARE}[[scenarios]]\nname = \"half\"\nchanges = [{{ target = \"stock\", factor = 0.5 }}]\n"
     );
     let problem = allot::load_str(&text, "share.toml").unwrap();
-    let opts = allot::SolveOptions::default();
-    let results = allot::solve::solve_many(&problem, &[Some("half"), Some("nope"), None], &opts);
+    let request = allot::SolveRequest::new(&problem);
+    let results = request
+        .clone()
+        .solves([Some("half"), Some("nope"), None])
+        .run_each();
     assert_eq!(results.len(), 3);
-    let half = allot::solve(&problem, Some("half"), &opts).unwrap();
-    let base = allot::solve(&problem, None, &opts).unwrap();
-    assert_eq!(results[0].as_ref().unwrap().0, half);
+    let half = request.clone().scenario("half").run().unwrap().solution;
+    let base = request.run().unwrap().solution;
+    assert_eq!(results[0].as_ref().unwrap().solution, half);
     let err = results[1].as_ref().unwrap_err().to_string();
     assert!(err.contains("no scenario `nope`"), "{err}");
-    assert_eq!(results[2].as_ref().unwrap().0, base);
+    assert_eq!(results[2].as_ref().unwrap().solution, base);
     // 40 of 100 units reach the US under "half".
     let ws = half.tiers[0].weighted_shortage;
     assert!((ws - 60.0).abs() < 1e-6, "{ws}");
@@ -78,11 +81,11 @@ fn progress_reports_every_lp_of_every_stage() {
     let problem = allot::generate::Size::new(10, 3, 6).degree(2).problem();
     let messages = std::sync::Mutex::new(Vec::new());
     let progress = |m: &str| messages.lock().unwrap().push(m.to_string());
-    let opts = allot::SolveOptions {
-        progress: Some(&progress),
-        ..Default::default()
-    };
-    let (_, stats) = allot::solve::solve_with_stats(&problem, None, &opts).unwrap();
+    let stats = allot::SolveRequest::new(&problem)
+        .progress(&progress)
+        .run()
+        .unwrap()
+        .stats;
     let messages = messages.into_inner().unwrap();
     let fairness_lps: usize = stats
         .stages
