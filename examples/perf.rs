@@ -5,6 +5,7 @@
 //! cargo run --release --features highs --example perf -- 10x3x6:2 30x6x12:6@7 --limit 60
 //! cargo run --release --example perf -- --toml 30x6x12:6 > gen-30x6x12.toml
 //! cargo run --release --features highs --example perf -- --child 60x12x26:8@1 highs --progress
+//! cargo run --release --features highs --example perf -- plan 30x6x12:6 --scenarios 8
 //! ```
 //!
 //! For every size (`NxKxT:D@SEED`, default the three benchmark sizes) and every
@@ -156,6 +157,81 @@ fn max_rel_diff(a: &Value, b: &Value) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// `plan [SIZE] [--scenarios N] [--solver NAME] [--toml]`: the planning
+/// benchmark (SPEC §12): SIZE (default 30x6x12:6) with N scenarios (default
+/// 8) and a stockpile per item ([`Size::planning_toml`]), planned once in
+/// this process; prints the extensive form's size and each stage's LPs and
+/// seconds (progress on stderr). `--toml` prints the problem instead.
+fn plan(args: &[String]) {
+    let mut size = Size::new(30, 6, 12).degree(6);
+    let mut scenarios = 8;
+    let mut solver = SolverKind::available()
+        .last()
+        .copied()
+        .unwrap_or(SolverKind::Microlp);
+    let mut toml = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--scenarios" => {
+                scenarios = it
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .expect("--scenarios N")
+            }
+            "--solver" => {
+                solver = it
+                    .next()
+                    .and_then(|s| SolverKind::from_name(s))
+                    .expect("--solver NAME")
+            }
+            "--toml" => toml = true,
+            s => size = parse_size(s).unwrap_or_else(|| panic!("size NxKxT:D, got {s}")),
+        }
+    }
+    let text = size.planning_toml(scenarios);
+    if toml {
+        print!("{text}");
+        return;
+    }
+    let problem = allot::load_str(&text, "plan-benchmark.toml").expect("valid");
+    let started = Instant::now();
+    let progress = move |stage: &str| {
+        eprintln!("{:9.3}s  {stage}", started.elapsed().as_secs_f64());
+    };
+    let opts = allot::PlanOptions {
+        solver,
+        progress: Some(&progress),
+        ..allot::PlanOptions::default()
+    };
+    let (plan, stats) = allot::plan::plan_with_stats(&problem, &opts).expect("plan");
+    let total = started.elapsed().as_secs_f64();
+    println!(
+        "{} with {scenarios} scenarios, {}: extensive form {} columns × {} rows, built in {:.2}s",
+        size.label(),
+        solver.name(),
+        stats.columns,
+        stats.rows,
+        stats.build_seconds
+    );
+    for s in &stats.stages {
+        println!("  {:<32} {:>4} LPs {:>9.2}s", s.name, s.lps, s.seconds);
+    }
+    let placed: f64 = plan.placement.iter().map(|p| p.units).sum();
+    println!(
+        "  total {total:.2}s; status {:?}; {} positions placed, {placed:.0} units; expected {}; cost {:.1}",
+        plan.status,
+        plan.placement.len(),
+        plan.expected
+            .tiers
+            .iter()
+            .map(|t| format!("{} {:.3}", t.tier, t.weighted_shortage))
+            .collect::<Vec<_>>()
+            .join(", "),
+        plan.expected.cost
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
@@ -174,6 +250,10 @@ fn main() {
             .and_then(|s| parse_size(s))
             .expect("--toml NxKxT:D[@SEED]");
         print!("{}", size.toml());
+        return;
+    }
+    if args.first().map(String::as_str) == Some("plan") {
+        plan(&args[1..]);
         return;
     }
     let mut limit = 60.0;

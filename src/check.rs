@@ -119,11 +119,15 @@ pub struct Comparison {
     pub ok: bool,
 }
 
-/// The result of one solve (base or scenario) of one file.
+/// The result of one solve (base or scenario) of one file, or of its
+/// stockpile plan (`allot plan`, checked against `[expect.plan]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolveReport {
-    /// Scenario name; `None` for the base problem.
+    /// Scenario name; `None` for the base problem (and for the plan).
     pub scenario: Option<String>,
+    /// This is the file's stockpile plan: `weighted_shortage` and `cost`
+    /// are its expected figures (SPEC §12).
+    pub plan: bool,
     /// The verdict.
     pub outcome: Outcome,
     /// Weighted shortage of every tier, in priority order (empty on error).
@@ -349,6 +353,22 @@ fn significant(v: f64) -> f64 {
 
 /// Compares `solution` with `expect`: every number the expectation names.
 pub fn compare(expect: &Expectation, solution: &Solution, tolerance: f64) -> Vec<Comparison> {
+    let tiers: Vec<(String, f64)> = solution
+        .tiers
+        .iter()
+        .map(|t| (t.tier.clone(), t.weighted_shortage))
+        .collect();
+    compare_values(expect, &tiers, solution.cost.total, tolerance)
+}
+
+/// Compares the weighted shortages `tiers` (in priority order) and `cost`
+/// with `expect`: every number the expectation names.
+pub fn compare_values(
+    expect: &Expectation,
+    tiers: &[(String, f64)],
+    cost: f64,
+    tolerance: f64,
+) -> Vec<Comparison> {
     let mut out = Vec::new();
     let mut push = |field: String, expected: f64, got: f64| {
         let relative_difference = (got - expected).abs() / expected.abs().max(1.0);
@@ -361,19 +381,21 @@ pub fn compare(expect: &Expectation, solution: &Solution, tolerance: f64) -> Vec
         });
     };
     // Tiers in priority order (validation guarantees every name is a tier).
-    for t in &solution.tiers {
-        if let Some(&e) = expect.weighted_shortage.get(&t.tier) {
-            push(
-                format!("weighted_shortage.{}", t.tier),
-                e,
-                t.weighted_shortage,
-            );
+    for (tier, got) in tiers {
+        if let Some(&e) = expect.weighted_shortage.get(tier) {
+            push(format!("weighted_shortage.{tier}"), e, *got);
         }
     }
     if let Some(e) = expect.cost {
-        push("cost".into(), e, solution.cost.total);
+        push("cost".into(), e, cost);
     }
     out
+}
+
+/// Whether `allot check` plans `p` too: it has `[expect.plan]` or
+/// `[[stockpile]]` tables (then a missing `[expect.plan]` is unchecked).
+fn plans(p: &Problem) -> bool {
+    !p.stockpiles.is_empty() || p.expect.as_ref().is_some_and(|e| e.plan.is_some())
 }
 
 /// A problem file that loaded, with its text (for blessing).
@@ -400,11 +422,18 @@ fn load_file(path: &Path) -> Result<Loaded> {
     })
 }
 
+/// What one job gives: a solve's result, or the file's stockpile plan.
+#[derive(Debug)]
+enum Run {
+    Solve(Box<Solution>),
+    Plan(Box<crate::plan::Plan>),
+}
+
 /// One finished solve, as the workers send it: file, solve, result, seconds.
-type Done = (usize, usize, Result<Solution>, f64);
+type Done = (usize, usize, Result<Run>, f64);
 
 /// A solve's result and wall time, once it is done.
-type Slot = Option<(Result<Solution>, f64)>;
+type Slot = Option<(Result<Run>, f64)>;
 
 /// Checks (or blesses) every file in `files`, in parallel; calls `on_file`
 /// with each file's report in file order, as soon as it and every earlier
@@ -421,7 +450,8 @@ pub fn check_files(
     for (i, l) in loaded.iter().enumerate() {
         if let Ok(l) = l {
             let size = crate::model::build(&l.problem).lp.nonzeros();
-            let n = 1 + l.problem.scenarios.len();
+            // The solves, then (job n) the plan.
+            let n = 1 + l.problem.scenarios.len() + usize::from(plans(&l.problem));
             pending[i] = n;
             jobs.extend((0..n).map(|r| (size, i, r)));
         }
@@ -453,15 +483,25 @@ pub fn check_files(
                     let j = next_job.fetch_add(1, Ordering::Relaxed);
                     let Some(&(_, i, r)) = jobs.get(j) else { break };
                     let Ok(l) = &loaded[i] else { continue };
-                    let scenario = r
-                        .checked_sub(1)
-                        .map(|s| l.problem.scenarios[s].name.as_str());
                     let start = Instant::now();
-                    let result = SolveRequest::new(&l.problem)
-                        .solves([scenario])
-                        .options(*solve_opts)
-                        .run()
-                        .map(|solved| solved.solution);
+                    let result = if r > l.problem.scenarios.len() {
+                        let opts = crate::plan::PlanOptions {
+                            solver: solve_opts.solver,
+                            progress: None,
+                            time_limit: solve_opts.time_limit,
+                            max_size: crate::size::DEFAULT_MAX_SIZE,
+                        };
+                        crate::plan::plan(&l.problem, &opts).map(|p| Run::Plan(Box::new(p)))
+                    } else {
+                        let scenario = r
+                            .checked_sub(1)
+                            .map(|s| l.problem.scenarios[s].name.as_str());
+                        SolveRequest::new(&l.problem)
+                            .solves([scenario])
+                            .options(*solve_opts)
+                            .run()
+                            .map(|solved| Run::Solve(Box::new(solved.solution)))
+                    };
                     let seconds = start.elapsed().as_secs_f64();
                     if tx.send((i, r, result, seconds)).is_err() {
                         break;
@@ -499,9 +539,15 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
     let tolerance = p.expect.as_ref().map_or(DEFAULT_TOLERANCE, |e| e.tolerance);
     let mut solves = Vec::new();
     let mut solutions: Vec<(Option<&str>, Solution)> = Vec::new();
+    let mut planned: Option<crate::plan::Plan> = None;
     for (r, d) in done.into_iter().enumerate() {
-        let scenario = r.checked_sub(1).map(|s| p.scenarios[s].name.clone());
+        let is_plan = r > p.scenarios.len();
+        let scenario = r
+            .checked_sub(1)
+            .filter(|_| !is_plan)
+            .map(|s| p.scenarios[s].name.clone());
         let expectation = p.expect.as_ref().and_then(|e| match &scenario {
+            _ if is_plan => e.plan.as_ref(),
             None => Some(&e.base),
             Some(name) => e.scenarios.get(name),
         });
@@ -517,6 +563,7 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
         });
         let mut report = SolveReport {
             scenario: scenario.clone(),
+            plan: is_plan,
             outcome: Outcome::Error,
             weighted_shortage: Vec::new(),
             cost: None,
@@ -530,7 +577,42 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
                 report.message = Some(e.to_string().trim_end().to_string());
                 report.error_code = e.exit_code();
             }
-            Ok(s) if s.status != Status::Optimal => {
+            Ok(Run::Plan(plan)) => {
+                if plan.status != Status::Optimal {
+                    let v = plan
+                        .cases
+                        .iter()
+                        .map(|c| &c.solution.verification)
+                        .find(|v| !v.ok);
+                    let e = Error::Verification {
+                        problem: format!("{} (plan)", plan.problem),
+                        detail: v.map_or_else(String::new, |v| v.worst.clone()),
+                        violation: v.map_or(0.0, |v| v.max_violation),
+                        tolerance: crate::verify::TOLERANCE,
+                    };
+                    report.message = Some(e.to_string());
+                    report.error_code = e.exit_code();
+                } else {
+                    report.weighted_shortage = plan
+                        .expected
+                        .tiers
+                        .iter()
+                        .map(|t| (t.tier.clone(), t.weighted_shortage))
+                        .collect();
+                    report.cost = Some(plan.expected.cost);
+                    if let Some(e) = expectation {
+                        report.comparisons = compare_values(
+                            e,
+                            &report.weighted_shortage,
+                            plan.expected.cost,
+                            tolerance,
+                        );
+                    }
+                    report.outcome = verdict(opts, expectation.is_some(), &report.comparisons);
+                    planned = Some(*plan);
+                }
+            }
+            Ok(Run::Solve(s)) if s.status != Status::Optimal => {
                 let e = Error::Verification {
                     problem: s.problem.clone(),
                     detail: s.verification.worst.clone(),
@@ -540,7 +622,7 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
                 report.message = Some(e.to_string());
                 report.error_code = e.exit_code();
             }
-            Ok(s) => {
+            Ok(Run::Solve(s)) => {
                 report.weighted_shortage = s
                     .tiers
                     .iter()
@@ -550,17 +632,9 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
                 if let Some(e) = expectation {
                     report.comparisons = compare(e, &s, tolerance);
                 }
-                report.outcome = if opts.bless {
-                    Outcome::Blessed
-                } else if expectation.is_none() {
-                    Outcome::Unchecked
-                } else if report.comparisons.iter().all(|c| c.ok) {
-                    Outcome::Ok
-                } else {
-                    Outcome::Fail
-                };
+                report.outcome = verdict(opts, expectation.is_some(), &report.comparisons);
                 let name = r.checked_sub(1).map(|i| p.scenarios[i].name.as_str());
-                solutions.push((name, s));
+                solutions.push((name, *s));
             }
         }
         solves.push(report);
@@ -577,8 +651,8 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
     if opts.bless && report.solves.iter().all(|s| s.outcome == Outcome::Blessed) {
         let runs: Vec<(Option<&str>, &Solution)> = solutions.iter().map(|(n, s)| (*n, s)).collect();
         let blessed = match l.format {
-            Format::Toml => bless_toml(&l.text, path, p, &runs, tolerance),
-            Format::Json => bless_json(&l.text, path, p, &runs, tolerance),
+            Format::Toml => bless_toml(&l.text, path, p, &runs, planned.as_ref(), tolerance),
+            Format::Json => bless_json(&l.text, path, p, &runs, planned.as_ref(), tolerance),
         };
         let written = blessed.and_then(|text| {
             if text == l.text {
@@ -599,6 +673,31 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
         }
     }
     report
+}
+
+/// The verdict on a solve or plan whose numbers are `comparisons`.
+fn verdict(opts: &CheckOptions, expected: bool, comparisons: &[Comparison]) -> Outcome {
+    if opts.bless {
+        Outcome::Blessed
+    } else if !expected {
+        Outcome::Unchecked
+    } else if comparisons.iter().all(|c| c.ok) {
+        Outcome::Ok
+    } else {
+        Outcome::Fail
+    }
+}
+
+/// The numbers blessed for a plan: every tier's expected weighted
+/// shortage, then the expected cost, rounded by [`bless_round`].
+fn blessed_plan(plan: &crate::plan::Plan, tolerance: f64) -> (Vec<(String, f64)>, f64) {
+    let ws = plan
+        .expected
+        .tiers
+        .iter()
+        .map(|t| (t.tier.clone(), bless_round(t.weighted_shortage, tolerance)))
+        .collect();
+    (ws, bless_round(plan.expected.cost, tolerance))
 }
 
 /// The numbers blessed for one solve: every tier's weighted shortage, then
@@ -631,6 +730,7 @@ pub fn bless_toml(
     path: &Path,
     p: &Problem,
     runs: &[(Option<&str>, &Solution)],
+    plan: Option<&crate::plan::Plan>,
     tolerance: f64,
 ) -> Result<String> {
     use toml_edit::{DocumentMut, Item, Table};
@@ -655,12 +755,31 @@ pub fn bless_toml(
         root.remove("expect");
         root.insert("expect", Item::Table(table));
     }
-    for (scenario, s) in runs {
-        let (ws, cost) = blessed_numbers(p, s, tolerance);
+    // The solves (base first), then `[expect.plan]`.
+    let mut targets: Vec<(Option<&str>, bool, Vec<(String, f64)>, f64)> = runs
+        .iter()
+        .map(|(scenario, s)| {
+            let (ws, cost) = blessed_numbers(p, s, tolerance);
+            (*scenario, false, ws, cost)
+        })
+        .collect();
+    if let Some(plan) = plan {
+        let (ws, cost) = blessed_plan(plan, tolerance);
+        targets.push((None, true, ws, cost));
+    }
+    for (scenario, is_plan, ws, cost) in targets {
         let expect = doc["expect"]
             .as_table_like_mut()
             .ok_or_else(|| bless_error(path, "[expect] is not a table".into()))?;
         let target: &mut dyn toml_edit::TableLike = match scenario {
+            _ if is_plan => {
+                let one = expect
+                    .entry("plan")
+                    .or_insert_with(|| Item::Table(Table::new()));
+                to_table(one);
+                one.as_table_like_mut()
+                    .ok_or_else(|| bless_error(path, "[expect.plan] is not a table".into()))?
+            }
             None => expect,
             Some(name) => {
                 let scenarios = expect.entry("scenarios").or_insert_with(|| {
@@ -762,11 +881,11 @@ pub fn bless_json(
     path: &Path,
     p: &Problem,
     runs: &[(Option<&str>, &Solution)],
+    plan: Option<&crate::plan::Plan>,
     tolerance: f64,
 ) -> Result<String> {
     let raw = crate::load::parse_raw(text, path, Format::Json)?;
-    let expectation = |s: &Solution| {
-        let (ws, cost) = blessed_numbers(p, s, tolerance);
+    let numbers = |(ws, cost): (Vec<(String, f64)>, f64)| {
         vec![
             (
                 "weighted_shortage".to_string(),
@@ -778,9 +897,10 @@ pub fn bless_json(
     let mut entries = Vec::new();
     let mut scenarios = Vec::new();
     for (scenario, s) in runs {
+        let n = numbers(blessed_numbers(p, s, tolerance));
         match scenario {
-            None => entries = expectation(s),
-            Some(name) => scenarios.push((name.to_string(), J::Obj(expectation(s)))),
+            None => entries = n,
+            Some(name) => scenarios.push((name.to_string(), J::Obj(n))),
         }
     }
     if let Some(t) = raw
@@ -792,6 +912,12 @@ pub fn bless_json(
     }
     if !scenarios.is_empty() {
         entries.push(("scenarios".into(), J::Obj(scenarios)));
+    }
+    if let Some(plan) = plan {
+        entries.push((
+            "plan".into(),
+            J::Obj(numbers(blessed_plan(plan, tolerance))),
+        ));
     }
     let object = J::Obj(entries);
     // The indentation unit: that of the first indented line, else two spaces.
@@ -840,8 +966,12 @@ fn num(v: f64, tolerance: f64) -> String {
     format!("{}", bless_round(v, tolerance))
 }
 
-/// How a solve is named in the report: the file, and `[scenario]` for a scenario.
+/// How a solve is named in the report: the file, and `[scenario]` for a
+/// scenario (`[plan]` for the stockpile plan).
 pub fn label(file: &FileReport, s: &SolveReport) -> String {
+    if s.plan {
+        return format!("{} [plan]", file.path.display());
+    }
     match &s.scenario {
         None => file.path.display().to_string(),
         Some(name) => format!("{} [{name}]", file.path.display()),
@@ -898,6 +1028,7 @@ pub fn text_lines(file: &FileReport, strict: bool) -> String {
             }
             Outcome::Unchecked => {
                 let missing = match &s.scenario {
+                    None if s.plan => "no [expect.plan] table".to_string(),
                     None => "no [expect] table".to_string(),
                     Some(n) => format!("no [expect.scenarios.{n}] table"),
                 };
@@ -986,6 +1117,7 @@ struct JsonRow<'a> {
     file: String,
     problem: Option<&'a str>,
     scenario: Option<&'a str>,
+    plan: bool,
     status: Outcome,
     tolerance: f64,
     weighted_shortage: Option<TierMap<'a>>,
@@ -1018,6 +1150,7 @@ pub fn json_report(files: &[FileReport], strict: bool) -> String {
                 file: f.path.display().to_string(),
                 problem: f.problem.as_deref(),
                 scenario: None,
+                plan: false,
                 status: Outcome::Error,
                 tolerance: f.tolerance,
                 weighted_shortage: None,
@@ -1031,6 +1164,7 @@ pub fn json_report(files: &[FileReport], strict: bool) -> String {
                 file: f.path.display().to_string(),
                 problem: f.problem.as_deref(),
                 scenario: s.scenario.as_deref(),
+                plan: s.plan,
                 status: s.outcome,
                 tolerance: f.tolerance,
                 weighted_shortage: (!s.weighted_shortage.is_empty())

@@ -14,6 +14,7 @@
 //! | 3. linear program | [`model::Model`] | [`lp`]: [`size`], [`model`], [`units`], [`components`], [`backend`] |
 //! | 4. lexicographic solve | [`SolveRequest`] | [`mod@solve`]; guarantee, comparisons, marginal values: [`share`] ([`share::Compare`], [`share::Marginal`]) |
 //! | 5. plan and results | [`Solution`] | [`output`]: [`solution`], [`verify`], [`report`] |
+//! | stockpile planning (`allot plan`) | [`plan::Plan`] | [`mod@plan`]: the extensive form over every case, built from stage 3's model |
 //!
 //! Around them: [`error`] (one error type with its exit status), [`check`]
 //! (regression checks of problem files against their `[expect]` tables) and,
@@ -60,6 +61,7 @@ pub mod error;
 pub mod input;
 pub mod lp;
 pub mod output;
+pub mod plan;
 pub mod problem;
 pub mod solve;
 
@@ -74,6 +76,7 @@ pub use solve::share;
 pub use backend::SolverKind;
 pub use error::{Error, Result};
 pub use load::{Format, load};
+pub use plan::{PlanOptions, plan};
 pub use problem::Problem;
 pub use solution::Solution;
 pub use solve::{SolveOptions, SolveRequest, Solved, Tuning};

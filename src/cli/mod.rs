@@ -61,6 +61,61 @@ pub enum Command {
 Exit status: 0 all passed, 1 a result differs (or, with --strict, has no
 expectation), 2 a file does not load, 3 a solve failed.")]
     Check(check::CheckArgs),
+    /// Decide where to pre-position the `[[stockpile]]` units before a disruption is known.
+    #[command(after_help = "Examples:
+  allot plan problems/medical-pandemic-stockpile.toml
+  allot plan problems/medical-pandemic-stockpile.toml --format json -o plan.json
+  allot plan problems/medical-pandemic-stockpile.toml --write placed.toml
+  allot solve placed.toml --all-scenarios
+
+One LP over the base problem and every scenario (SPEC §12): tier by tier the
+expected weighted shortage, then the placement's and the expected cost. Only
+the expected figures are unique; the placement and the per-case figures are
+one optimal plan's. Exit status: 0 planned, 2 bad input or usage, 3 the
+solver failed or hit a limit.")]
+    Plan(PlanArgs),
+}
+
+/// Output formats of `allot plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum PlanFormat {
+    /// Aligned text tables for people.
+    #[default]
+    Table,
+    /// SPEC §12 JSON.
+    Json,
+}
+
+/// Options of `allot plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The problem file (.toml or .json).
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+    pub format: PlanFormat,
+    /// Write the result to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write the placed problem to PLACED (in the input's syntax): the
+    /// placement added to the supply stock, the [[stockpile]] and [expect]
+    /// tables removed; `allot solve PLACED --all-scenarios` shows each case.
+    #[arg(long, value_name = "PLACED")]
+    pub write: Option<PathBuf>,
+    /// LP backend.
+    #[arg(long, default_value = "microlp", value_parser = solver_name)]
+    pub solver: SolverKind,
+    /// Print the planning LP's size and stage timings to stderr.
+    #[arg(long)]
+    pub timings: bool,
+    /// Refuse problems (and planning LPs) with more than N non-zeros, or
+    /// that would take more than N 8-byte words of memory once expanded.
+    #[arg(long, value_name = "N", default_value_t = crate::size::DEFAULT_MAX_SIZE, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_size: u64,
+    /// Give up after this many seconds of solving: exit status 3, naming
+    /// the stage reached.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    pub time_limit: Option<Duration>,
 }
 
 /// Options of `allot solve`.
@@ -273,6 +328,7 @@ where
         Command::Solve(args) => solve(&args),
         Command::Validate(args) => validate(&args),
         Command::Check(args) => check::run(&args),
+        Command::Plan(args) => plan(&args),
     };
     match result {
         Ok(code) => code,
@@ -394,6 +450,124 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         };
         term::eprint_error(&e.to_string());
         return Ok(e.exit_code());
+    }
+    Ok(0)
+}
+
+fn plan(args: &PlanArgs) -> Result<i32> {
+    let text = crate::load::read_text(&args.file)?;
+    let format = crate::load::Format::of_path(&args.file).unwrap_or_else(|| {
+        if text.trim_start().starts_with('{') {
+            crate::load::Format::Json
+        } else {
+            crate::load::Format::Toml
+        }
+    });
+    if let Some(w) = &args.write {
+        let wanted = crate::load::Format::of_path(w);
+        if wanted != Some(format) {
+            let ext = match format {
+                crate::load::Format::Toml => "toml",
+                crate::load::Format::Json => "json",
+            };
+            return Err(Error::usage(format!(
+                "--write {}: the placed problem is written in the input's syntax; name it `.{ext}` like {}",
+                w.display(),
+                args.file.display()
+            )));
+        }
+    }
+    let problem = crate::load::parse_str_with(&text, &args.file, format, args.max_size)?;
+    if problem.stockpiles.is_empty() {
+        eprintln!(
+            "note: {} has no [[stockpile]] tables: nothing can be placed, so the plan only weighs its cases",
+            args.file.display()
+        );
+    }
+    let spinner = crate::term::Spinner::start();
+    let progress = |stage: &str| spinner.set_message(stage);
+    let opts = crate::plan::PlanOptions {
+        solver: args.solver,
+        progress: Some(&progress),
+        time_limit: args.time_limit,
+        max_size: args.max_size,
+    };
+    let result = crate::plan::plan_with_stats(&problem, &opts);
+    drop(spinner);
+    let (plan, stats) = match result {
+        Ok(r) => r,
+        Err(Error::TooLarge {
+            variables,
+            rows,
+            nonzeros,
+            values,
+            limit,
+            cause,
+            mut diagnostic,
+        }) => {
+            diagnostic.file = args.file.clone();
+            return Err(Error::TooLarge {
+                variables,
+                rows,
+                nonzeros,
+                values,
+                limit,
+                cause,
+                diagnostic,
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    if args.timings {
+        eprintln!(
+            "{} (plan): LP {} columns × {} rows, built in {:.3}s",
+            problem.name, stats.columns, stats.rows, stats.build_seconds
+        );
+        for s in &stats.stages {
+            eprintln!("  {:<32} {:>4} LPs {:>9.3}s", s.name, s.lps, s.seconds);
+        }
+    }
+    let out = match args.format {
+        PlanFormat::Table => crate::plan::table(&plan),
+        PlanFormat::Json => crate::plan::json(&plan),
+    };
+    if let Some(w) = &args.write {
+        let placed = crate::plan::placed_text(&text, &args.file, format, &problem, &plan)?;
+        // The written file must load (and say what the plan placed).
+        crate::load::parse_str(&placed, w, format).map_err(|e| {
+            Error::usage(format!(
+                "internal error: the placed problem does not load, so it was not written: {e}"
+            ))
+        })?;
+        write_atomic(w, &placed)?;
+    }
+    match &args.output {
+        Some(path) => write_atomic(path, &out)?,
+        None => print_stdout(&out)?,
+    }
+    if plan.status != crate::solution::Status::Optimal {
+        let worst = plan
+            .cases
+            .iter()
+            .find(|c| !c.solution.verification.ok)
+            .map(|c| &c.solution);
+        if let Some(s) = worst {
+            let e = Error::Verification {
+                problem: format!(
+                    "{} (plan{})",
+                    s.problem,
+                    s.scenario
+                        .as_ref()
+                        .map(|n| format!(", case {n}"))
+                        .unwrap_or_default()
+                ),
+                detail: s.verification.worst.clone(),
+                violation: s.verification.max_violation,
+                tolerance: crate::verify::TOLERANCE,
+            };
+            crate::term::eprint_error(&e.to_string());
+            return Ok(e.exit_code());
+        }
     }
     Ok(0)
 }

@@ -227,6 +227,7 @@ impl Reader<'_> {
                 "demand" => raw.demand = self.tables(v),
                 "lanes" => raw.lanes = self.tables(v),
                 "scenarios" => raw.scenarios = self.tables(v),
+                "stockpile" => raw.stockpile = self.tables(v),
                 "expect" => raw.expect = self.value(v),
                 other => {
                     let help = match did_you_mean(other, TOP_LEVEL_KEYS.iter().copied()) {
@@ -378,6 +379,12 @@ fn hint_at(path: &str, last: &str) -> Option<&'static str> {
     if path.starts_with("lanes") && last == "items" {
         return Some("an array of item ids, e.g. `items = [\"chips\"]`");
     }
+    if path.starts_with("stockpile") && last == "allies" {
+        return Some("an ally id, an array of ids, or \"*\" for every ally");
+    }
+    if path.starts_with("expect") && last == "plan" {
+        return Some("a table, e.g. `[expect.plan]` with `cost = 100.0`");
+    }
     if path.starts_with("expect") && last == "scenarios" {
         return Some("a table per scenario name, e.g. `[expect.scenarios.strait-closed]`");
     }
@@ -404,6 +411,8 @@ fn hint(key: &str) -> Option<&'static str> {
         "stock" | "reserve" | "cost" | "production_cost" | "surge_cost" | "tolerance" => {
             "a number ≥ 0, e.g. `stock = 120`"
         }
+        "budget" => "a number ≥ 0 of units, e.g. `budget = 400`",
+        "probability" => "a number from 0 to 1, e.g. `probability = 0.2`",
         "value" => "a number > 0, e.g. `value = 2.5`",
         "factor" => "a number ≥ 0, e.g. `factor = 0.4`",
         "production" | "surge" | "export_limit" | "quantity" | "capacity" => {
@@ -418,6 +427,7 @@ fn hint(key: &str) -> Option<&'static str> {
         "demand" => "[[demand]] tables, each with `ally`, `item` and `quantity`",
         "lanes" => "[[lanes]] tables, each with `from` and `to`",
         "scenarios" => "[[scenarios]] tables, each with a `name` and `changes`",
+        "stockpile" => "[[stockpile]] tables, each with `item` and `budget`",
         "changes" => {
             "an array of inline tables, e.g. `changes = [{ target = \"production\", ally = \"TW\", item = \"*\", factor = 0.5 }]`"
         }

@@ -25,6 +25,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "demand",
     "lanes",
     "scenarios",
+    "stockpile",
     "expect",
 ];
 
@@ -60,6 +61,9 @@ pub struct RawProblem {
     /// Named disruptions.
     #[serde(default)]
     pub scenarios: Vec<Spanned<RawScenario>>,
+    /// Units `allot plan` may place (SPEC §12).
+    #[serde(default)]
+    pub stockpile: Vec<Spanned<RawStockpile>>,
     /// Regression expectations.
     pub expect: Option<Spanned<RawExpect>>,
 }
@@ -157,6 +161,22 @@ pub struct RawScenario {
     /// Changes applied in order.
     #[serde(default)]
     pub changes: Vec<Spanned<RawChange>>,
+    /// Probability of the disruption, in [0, 1] (SPEC §5).
+    pub probability: Option<Spanned<f64>>,
+}
+
+/// `[[stockpile]]` (SPEC §12).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStockpile {
+    /// Item id.
+    pub item: Spanned<String>,
+    /// Most units placed, all allies together.
+    pub budget: Spanned<f64>,
+    /// Where units may be placed: ally id(s) or `"*"` (default).
+    pub allies: Option<Spanned<IdSelector>>,
+    /// Cost per unit placed (default 0).
+    pub cost: Option<Spanned<f64>>,
 }
 
 /// One scenario change (SPEC §5).
@@ -199,6 +219,9 @@ pub struct RawExpect {
     /// Expectations per scenario name.
     #[serde(default)]
     pub scenarios: BTreeMap<String, Spanned<RawExpect>>,
+    /// `[expect.plan]`: the expected figures of `allot plan` (SPEC §12).
+    #[serde(default)]
+    pub plan: Option<Box<Spanned<RawExpect>>>,
 }
 
 /// A per-period quantity: one number for every period, or one per period.

@@ -72,8 +72,8 @@ impl Component {
     /// the original order. Index `i` of the part's supply is
     /// `self.supply[i]` of `p`; likewise demand, and lanes through
     /// [`PartLane::lane`].
-    /// The part has no scenarios (apply one to `p` first) and no
-    /// expectations.
+    /// The part has no scenarios (apply one to `p` first), no
+    /// stockpiles and no expectations.
     pub fn problem(&self, p: &Problem) -> Problem {
         Problem {
             name: p.name.clone(),
@@ -105,6 +105,7 @@ impl Component {
                 })
                 .collect(),
             scenarios: Vec::new(),
+            stockpiles: Vec::new(),
             expect: None,
         }
     }

@@ -109,6 +109,11 @@ pub struct Model {
     /// The rows of the problem's shortage caps
     /// ([`crate::problem::ShortageCap`]) that can bind.
     pub caps: Vec<usize>,
+    /// `(ally, item)` → the row of its first period's free-stock balance,
+    /// whose right-hand side is `stock − reserve` (for every (ally, item)
+    /// with a node: a supply or demand entry, or a lane carrying the item).
+    /// Units placed there before the horizon (SPEC §12) enter this row.
+    pub stock_rows: HashMap<(usize, usize), usize>,
 }
 
 /// Builds the LP of SPEC §3 for `p`.
@@ -284,6 +289,7 @@ pub fn build(p: &Problem) -> Model {
     }
 
     // Free stock balance per node and period.
+    let mut stock_rows = HashMap::new();
     for (n, &(a, k)) in node_keys.iter().enumerate() {
         let sup = supply_of[n];
         let mut prev_f: Option<usize> = None;
@@ -315,6 +321,9 @@ pub fn build(p: &Problem) -> Model {
                 (0, Some(i)) => p.supply[i].stock - p.supply[i].reserve,
                 _ => 0.0,
             };
+            if t == 0 {
+                stock_rows.insert((a, k), lp.rows.len());
+            }
             lp.row(
                 format!("balance[{},{},t{}]", ally(a), item(k), t + 1),
                 coefs,
@@ -421,6 +430,7 @@ pub fn build(p: &Problem) -> Model {
         value_unit,
         cost,
         caps,
+        stock_rows,
     }
 }
 

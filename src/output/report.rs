@@ -352,7 +352,7 @@ fn percent(x: f64) -> String {
 }
 
 /// Aligned columns: the first `left` columns left-aligned, the rest right.
-fn grid(out: &mut String, rows: &[Vec<String>], left: usize) {
+pub(crate) fn grid(out: &mut String, rows: &[Vec<String>], left: usize) {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
         .map(|c| {

@@ -214,6 +214,95 @@ impl Size {
         s
     }
 
+    /// The planning benchmark (SPEC §12): [`Size::toml`] with a
+    /// `[[stockpile]]` for every item (a budget of about one period's
+    /// demand of a tenth of the allies, anywhere, at cost 0.5) and
+    /// `scenarios` disruptions with probabilities summing to 0.6 (the base
+    /// problem has 0.4), in turn: demand ×1.6 in a quarter of the allies
+    /// from period 2, their production ×0.3, their outgoing lanes closed in
+    /// the first half of the horizon, their stock halved. Each scenario's
+    /// allies are a block of the ring starting at a random ally, taken from
+    /// those the change can select, so every change selects something.
+    pub fn planning_toml(&self, scenarios: usize) -> String {
+        let mut s = self.toml();
+        let p = self.problem();
+        let mut rng = Rng::new(self.seed ^ 0x5_70C6_911E);
+        for (k, item) in p.items.iter().enumerate() {
+            let need: f64 = p
+                .demand
+                .iter()
+                .filter(|d| d.item == k)
+                .map(|d| d.quantity.iter().sum::<f64>())
+                .sum::<f64>()
+                / p.periods as f64;
+            let budget = units((need / 10.0).max(1.0));
+            let _ = writeln!(
+                s,
+                "[[stockpile]]\nitem = \"{}\"\nbudget = {budget}\ncost = 0.5\n",
+                item.id
+            );
+        }
+        let n = p.allies.len();
+        let group = (n / 4).max(1);
+        let probability = (0.6 / scenarios.max(1) as f64 * 1e6).floor() / 1e6;
+        let id = |a: usize| p.allies[a].id.clone();
+        for j in 0..scenarios {
+            // The allies the change can select, in ring order from a random one.
+            let candidates: Vec<usize> = match j % 4 {
+                0 => p.demand.iter().map(|d| d.ally).collect(),
+                1 => p
+                    .supply
+                    .iter()
+                    .filter(|x| x.production.iter().any(|&v| v > 0.0))
+                    .map(|x| x.ally)
+                    .collect(),
+                2 => p.lanes.iter().map(|l| l.from).collect(),
+                _ => (0..n).collect(),
+            };
+            let mut candidates = candidates;
+            candidates.sort_unstable();
+            candidates.dedup();
+            if candidates.is_empty() {
+                candidates.push(0);
+            }
+            let start = rng.below(candidates.len());
+            let chosen: Vec<String> = (0..group.min(candidates.len()))
+                .map(|i| format!("\"{}\"", id(candidates[(start + i) % candidates.len()])))
+                .collect();
+            let allies = format!("[{}]", chosen.join(", "));
+            let t = p.periods;
+            let (name, change) = match j % 4 {
+                0 => (
+                    "demand-surge",
+                    format!(
+                        "{{ target = \"demand\", ally = {allies}, factor = 1.6, periods = [{}, {t}] }}",
+                        2.min(t)
+                    ),
+                ),
+                1 => (
+                    "production-cut",
+                    format!("{{ target = \"production\", ally = {allies}, factor = 0.3 }}"),
+                ),
+                2 => (
+                    "lanes-closed",
+                    format!(
+                        "{{ target = \"lanes\", from = {allies}, factor = 0, periods = [1, {}] }}",
+                        t.div_ceil(2)
+                    ),
+                ),
+                _ => (
+                    "stock-loss",
+                    format!("{{ target = \"stock\", ally = {allies}, factor = 0.5 }}"),
+                ),
+            };
+            let _ = writeln!(
+                s,
+                "[[scenarios]]\nname = \"{name}-{j}\"\nprobability = {probability}\nchanges = [{change}]\n"
+            );
+        }
+        s
+    }
+
     /// The validated problem.
     pub fn problem(&self) -> crate::Problem {
         crate::load_str(&self.toml(), "generated.toml")

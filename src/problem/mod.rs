@@ -180,6 +180,15 @@ pub struct Change {
     pub first: usize,
     /// 0-based inclusive period range end.
     pub last: usize,
+    /// For a change of a supply quantity (production, surge, export
+    /// limit, stock): the stockpile positions (ally, item) it selects,
+    /// whether or not they have a `supply` entry. Units placed there
+    /// (SPEC §12) are scaled by a `stock` change like the rest of the stock,
+    /// and shipped out under the position's export limit, which an
+    /// `export_limit` change closes (factor 0) also where the entry is
+    /// created by the placement. Empty for the other targets and for
+    /// problems without `[[stockpile]]`.
+    pub positions: Vec<(usize, usize)>,
 }
 
 /// A named disruption.
@@ -191,6 +200,23 @@ pub struct Scenario {
     pub description: String,
     /// Applied in order.
     pub changes: Vec<Change>,
+    /// Probability of the disruption (SPEC §5), in [0, 1]; either every
+    /// scenario of a problem has one or none has.
+    pub probability: Option<f64>,
+}
+
+/// A `[[stockpile]]` table (SPEC §12): units of one item that `allot plan`
+/// may place before a disruption is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stockpile {
+    /// Index into [`Problem::items`].
+    pub item: usize,
+    /// Most units placed, all allies together.
+    pub budget: f64,
+    /// Where units may be placed: ally indices, ascending, distinct.
+    pub allies: Vec<usize>,
+    /// Cost per unit placed.
+    pub cost: f64,
 }
 
 /// Expected results of one solve (SPEC §7).
@@ -211,6 +237,8 @@ pub struct Expect {
     pub base: Expectation,
     /// Per scenario name.
     pub scenarios: BTreeMap<String, Expectation>,
+    /// `[expect.plan]`: the expected figures of `allot plan` (SPEC §12).
+    pub plan: Option<Expectation>,
 }
 
 /// A validated problem (SPEC §2).
@@ -244,6 +272,9 @@ pub struct Problem {
     pub lanes: Vec<Lane>,
     /// Scenarios in file order.
     pub scenarios: Vec<Scenario>,
+    /// Stockpiles `allot plan` may place (SPEC §12), at most one per item,
+    /// in file order. `allot solve` places nothing.
+    pub stockpiles: Vec<Stockpile>,
     /// Regression expectations.
     pub expect: Option<Expect>,
 }
@@ -258,6 +289,34 @@ impl Problem {
     /// order of [`Problem::demand`].
     pub fn total_demand(&self, d: &Demand) -> f64 {
         d.quantity.iter().sum()
+    }
+
+    /// The probability of the base problem and of every scenario, in that
+    /// order (SPEC §5): without probabilities all are equally likely; with
+    /// them the base problem has what the scenarios leave over.
+    pub fn probabilities(&self) -> Vec<f64> {
+        let n = self.scenarios.len() + 1;
+        if self.scenarios.iter().any(|s| s.probability.is_none()) || self.scenarios.is_empty() {
+            return vec![1.0 / n as f64; n];
+        }
+        let given: Vec<f64> = self
+            .scenarios
+            .iter()
+            .map(|s| s.probability.unwrap_or(0.0))
+            .collect();
+        let base = (1.0 - given.iter().sum::<f64>()).max(0.0);
+        std::iter::once(base).chain(given).collect()
+    }
+
+    /// The factor `scenario`'s `stock` changes apply to units placed at
+    /// the stockpile position (`ally`, `item`) (SPEC §12), 1 for the base
+    /// problem (`None`).
+    pub fn stock_factor(&self, scenario: Option<&Scenario>, ally: usize, item: usize) -> f64 {
+        let Some(sc) = scenario else { return 1.0 };
+        sc.changes
+            .iter()
+            .filter(|c| c.target == Target::Stock && c.positions.contains(&(ally, item)))
+            .fold(1.0, |v, c| scaled(v, c.factor))
     }
 
     /// The problem with `scenario`'s changes applied, in order (SPEC §5).

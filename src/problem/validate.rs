@@ -17,6 +17,7 @@ use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::error::Error;
 use crate::problem::{
     Ally, Change, Demand, Expect, Expectation, Fairness, Guarantee, Item, Lane, Problem, Scenario,
+    Stockpile,
     Supply, Target,
 };
 use crate::raw::{IdSelector, Quantity, RawChange, RawExpect, RawProblem};
@@ -40,6 +41,10 @@ const MAX_LEAD_TIME: f64 = 1e6;
 /// Scenario changes may scan and rescale at most this many times the size
 /// limit of entry-periods in total (a bound on validation time).
 const SCENARIO_WORK_FACTOR: u64 = 50;
+
+/// How far above 1 the scenarios' probabilities may sum (decimal rounding:
+/// 0.1 + 0.2 + 0.7 is 1.0000000000000002 in binary).
+const PROBABILITY_ROUNDING: f64 = 1e-9;
 
 const DEFAULT_TIERS: [&str; 3] = ["critical", "essential", "routine"];
 
@@ -1039,6 +1044,8 @@ fn check(ck: &mut Checker, raw: &RawProblem, max_size: u64) -> Result<Problem, E
         }
     }
 
+    let stockpiles = stockpiles(ck, raw, &item_ids, &ally_ids);
+
     // scenarios
     let mut scenarios: Vec<Scenario> = Vec::new();
     let mut scenario_spans: HashMap<String, Range<usize>> = HashMap::new();
@@ -1084,18 +1091,36 @@ fn check(ck: &mut Checker, raw: &RawProblem, max_size: u64) -> Result<Problem, E
                 supply: &supply,
                 demand: &demand,
                 lanes: &lanes,
+                stockpiles: &stockpiles,
             };
             if let Some(c) = change(ck, ch, &key, &ctx, entries_ok) {
                 budget.spend(&c, &ctx, ck, ch, &key)?;
                 changes.push(c);
             }
         }
+        let probability = sc.probability.as_ref().map(|p| {
+            let key = format!("scenarios[{si}].probability");
+            let v = ck.any_number(p, &key, false);
+            if v > 1.0 {
+                ck.error(
+                    Some(p.span()),
+                    key,
+                    format!("a probability is at most 1, found {v}"),
+                    "write a number from 0 to 1, e.g. `probability = 0.2`".into(),
+                );
+                1.0
+            } else {
+                v
+            }
+        });
         scenarios.push(Scenario {
             name: sname,
             description: sc.description.clone().unwrap_or_default(),
             changes,
+            probability,
         });
     }
+    probabilities(ck, raw);
     let scenario_names: HashMap<&str, usize> = scenarios
         .iter()
         .enumerate()
@@ -1121,6 +1146,7 @@ fn check(ck: &mut Checker, raw: &RawProblem, max_size: u64) -> Result<Problem, E
         demand,
         lanes,
         scenarios,
+        stockpiles,
         expect,
     };
     if ck.diags.is_empty() {
@@ -1138,6 +1164,125 @@ struct Context<'a> {
     supply: &'a [Supply],
     demand: &'a [Demand],
     lanes: &'a [Lane],
+    stockpiles: &'a [Stockpile],
+}
+
+/// The `[[stockpile]]` tables (SPEC §12): a known item, at most one table
+/// per item, a finite budget and cost ≥ 0, and known allies.
+fn stockpiles(
+    ck: &mut Checker,
+    raw: &RawProblem,
+    item_ids: &HashMap<&str, usize>,
+    ally_ids: &HashMap<&str, usize>,
+) -> Vec<Stockpile> {
+    let mut out = Vec::new();
+    let mut seen: HashMap<usize, (usize, Range<usize>)> = HashMap::new();
+    for (i, sp) in raw.stockpile.iter().enumerate() {
+        let entry_span = sp.span();
+        let sp = sp.get_ref();
+        let key = |k: &str| format!("stockpile[{i}].{k}");
+        let item = ck.resolve(&sp.item, &key("item"), "item", item_ids);
+        let budget = ck.number(&sp.budget, &key("budget"), false);
+        let cost = ck.opt_number(&sp.cost, &key("cost"), 0.0);
+        let allies = match &sp.allies {
+            Some(sel) if matches!(sel.get_ref(), IdSelector::Many(v) if v.is_empty()) => {
+                ck.error(
+                    Some(sel.span()),
+                    key("allies"),
+                    "must name at least one ally".into(),
+                    "name the allies where units may be placed, or leave `allies` out for every ally".into(),
+                );
+                None
+            }
+            sel => ck.select(sel, &key("allies"), "ally", ally_ids),
+        };
+        let Some(k) = item else { continue };
+        if let Some((first, first_span)) = seen.get(&k) {
+            let line = if ck.full() { 0 } else { ck.line(first_span) };
+            ck.error(
+                Some(sp.item.span()),
+                key("item"),
+                format!(
+                    "duplicate stockpile for item `{}`: stockpile[{first}] at line {line} already gives it",
+                    sp.item.get_ref()
+                ),
+                "at most one [[stockpile]] per item: merge the two (add the budgets, join the allies)".into(),
+            );
+            continue;
+        }
+        seen.insert(k, (i, entry_span));
+        let Some(allies) = allies else { continue };
+        out.push(Stockpile {
+            item: k,
+            budget,
+            allies: allies.iter(ally_ids.len()).collect(),
+            cost,
+        });
+    }
+    out
+}
+
+/// SPEC §5: either every scenario has a `probability` or none has, and
+/// they sum to at most 1 (a little rounding above 1 is forgiven).
+fn probabilities(ck: &mut Checker, raw: &RawProblem) {
+    let with: Vec<usize> = (0..raw.scenarios.len())
+        .filter(|&i| raw.scenarios[i].get_ref().probability.is_some())
+        .collect();
+    if with.is_empty() {
+        return;
+    }
+    if with.len() < raw.scenarios.len() {
+        let first = with[0];
+        let first_line = raw.scenarios[first]
+            .get_ref()
+            .probability
+            .as_ref()
+            .map_or(0, |p| ck.line(&p.span()));
+        for (i, sc) in raw.scenarios.iter().enumerate() {
+            let sc = sc.get_ref();
+            if sc.probability.is_some() {
+                continue;
+            }
+            ck.error(
+                Some(sc.name.span()),
+                format!("scenarios[{i}]"),
+                format!(
+                    "scenario `{}` has no `probability`, but scenarios[{first}] at line {first_line} has one",
+                    sc.name.get_ref()
+                ),
+                "give every scenario a `probability` (the base problem gets what is left of 1), or none (then all are equally likely)".into(),
+            );
+        }
+        return;
+    }
+    let given: Vec<f64> = raw
+        .scenarios
+        .iter()
+        .filter_map(|s| s.get_ref().probability.as_ref())
+        .map(|p| *p.get_ref())
+        .collect();
+    // A probability outside [0, 1] is reported on its own.
+    if given.iter().any(|p| !(0.0..=1.0).contains(p)) {
+        return;
+    }
+    let sum: f64 = given.iter().sum();
+    if sum > 1.0 + PROBABILITY_ROUNDING {
+        let last = raw.scenarios.len() - 1;
+        let span = raw.scenarios[last]
+            .get_ref()
+            .probability
+            .as_ref()
+            .map(|p| p.span());
+        ck.error(
+            span,
+            format!("scenarios[{last}].probability"),
+            format!(
+                "the scenarios' probabilities sum to {}, more than 1",
+                crate::report::round(sum)
+            ),
+            "lower them so that they sum to at most 1: the base problem (no disruption) has the probability left over".into(),
+        );
+    }
 }
 
 /// Bounds the memory and time scenario changes take: every change scans
@@ -1438,6 +1583,7 @@ fn change(
     if misplaced_any {
         return None;
     }
+    let mut positions = Vec::new();
     let selected: Vec<usize> = match target {
         Target::Lanes => {
             let from = ck.select(&ch.from, &k("from"), "ally", ctx.ally_ids);
@@ -1471,6 +1617,20 @@ fn change(
             let a = ck.select(&ch.ally, &k("ally"), "ally", ctx.ally_ids);
             let it = ck.select(&ch.item, &k("item"), "item", ctx.item_ids);
             let (a, it) = (a?, it?);
+            {
+                positions = ctx
+                    .stockpiles
+                    .iter()
+                    .filter(|sp| it.contains(sp.item))
+                    .flat_map(|sp| {
+                        sp.allies
+                            .iter()
+                            .filter(|&&b| a.contains(b))
+                            .map(|&b| (b, sp.item))
+                    })
+                    .collect();
+                positions.sort_unstable();
+            }
             ctx.supply
                 .iter()
                 .enumerate()
@@ -1479,13 +1639,18 @@ fn change(
                 .collect()
         }
     };
-    if selected.is_empty() {
+    // A stock change may select only stockpile positions (it scales the
+    // units placed there); other supply changes must select an entry.
+    if selected.is_empty() && (target != Target::Stock || positions.is_empty()) {
         if !entries_ok {
             return None;
         }
         let what = match target {
             Target::Lanes => "no lane",
             Target::Demand => "no demand entry",
+            Target::Stock if !ctx.stockpiles.is_empty() => {
+                "no supply entry and no stockpile position"
+            }
             _ => "no supply entry",
         };
         ck.error(
@@ -1502,6 +1667,7 @@ fn change(
         factor,
         first,
         last,
+        positions,
     })
 }
 
@@ -1527,7 +1693,10 @@ fn expectations(
                 scenarios,
             );
         }
-        if s.get_ref().tolerance.is_some() || !s.get_ref().scenarios.is_empty() {
+        if s.get_ref().tolerance.is_some()
+            || !s.get_ref().scenarios.is_empty()
+            || s.get_ref().plan.is_some()
+        {
             ck.error(
                 Some(s.span()),
                 format!("expect.scenarios.{name}"),
@@ -1545,10 +1714,23 @@ fn expectations(
             ),
         );
     }
+    let plan = e.get_ref().plan.as_deref().map(|pl| {
+        let r = pl.get_ref();
+        if r.tolerance.is_some() || !r.scenarios.is_empty() || r.plan.is_some() {
+            ck.error(
+                Some(pl.span()),
+                "expect.plan".into(),
+                "only `weighted_shortage` and `cost` may be given in [expect.plan]".into(),
+                "put `tolerance` in [expect]; [expect.plan] holds the expected values of `allot plan`".into(),
+            );
+        }
+        expectation(ck, r, "expect.plan", tier_ids)
+    });
     Expect {
         tolerance,
         base,
         scenarios: by_scenario,
+        plan,
     }
 }
 

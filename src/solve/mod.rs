@@ -400,7 +400,7 @@ enum HoldAt {
     Dormant(usize),
 }
 
-struct Driver<'a> {
+pub(crate) struct Driver<'a> {
     session: Box<dyn Session>,
     /// Certify blocked pairs with row duals.
     duals: bool,
@@ -424,7 +424,7 @@ struct Driver<'a> {
 /// valuable item (`served`'s smallest weight), not against 1: with item
 /// values of 1e-6, a floor of 1 let later stages give away 1e-5 units,
 /// a fill rate 3e-6 below its optimum (property tests, seed 41).
-fn shortage_slack(best: f64, weighted_demand: f64, served: &[(usize, f64)]) -> f64 {
+pub(crate) fn shortage_slack(best: f64, weighted_demand: f64, served: &[(usize, f64)]) -> f64 {
     let unit = served
         .iter()
         .map(|&(_, v)| v)
@@ -442,7 +442,32 @@ fn time_limit_message(limit: Duration) -> String {
 /// Most a hold's slack is multiplied by before the solve is given up.
 const MAX_LOOSENING: f64 = 1e3;
 
-impl Driver<'_> {
+impl<'a> Driver<'a> {
+    /// A driver over `session` for the LPs of `label`, solved with
+    /// `solver`: the lexicographic stages of [`crate::plan`] reuse its
+    /// exact holds, deadline, statistics and progress messages.
+    pub(crate) fn new(
+        session: Box<dyn Session>,
+        label: String,
+        solver: SolverKind,
+        stats: &'a mut SolveStats,
+        progress: Option<&'a (dyn Fn(&str) + Sync)>,
+        time_limit: Option<Duration>,
+    ) -> Driver<'a> {
+        let deadline = time_limit.map(|limit| (Instant::now() + limit, limit));
+        Driver {
+            session,
+            duals: false,
+            freeze: false,
+            holds: Vec::new(),
+            label,
+            backend: solver.name(),
+            stats,
+            progress,
+            deadline,
+        }
+    }
+
     /// Picks the method for a solve with a new objective: a cold start
     /// with presolve while every earlier tier is frozen ([`Driver::freeze`])
     /// — fixed columns, which presolve removes — and interior point while
@@ -451,7 +476,7 @@ impl Driver<'_> {
     /// (measured on the 30×6×12 benchmark held by rows: routine shortage
     /// 3.0 s with interior point, 5.4 s cold dual simplex, 16 s warm dual
     /// simplex; frozen instead, 0.6 s cold).
-    fn new_objective_method(&mut self) {
+    pub(crate) fn new_objective_method(&mut self) {
         let pinned = self
             .holds
             .iter()
@@ -464,7 +489,23 @@ impl Driver<'_> {
         self.session.set_method(method);
     }
 
-    fn stage(&mut self, name: String, order: usize) {
+    /// Fixes `col` at `value` from now on, held like a frozen served
+    /// column (loosened from below on numerical trouble).
+    pub(crate) fn hold_fixed(&mut self, col: usize, value: f64) {
+        self.session.set_col_bounds(col, value, value);
+        self.holds.push(Hold {
+            at: HoldAt::Fixed(col),
+            value,
+            slack: FROZEN_SLACK * value.abs().max(1.0),
+        });
+    }
+
+    /// Sets the backend's method for the following solves.
+    pub(crate) fn set_method(&mut self, method: Method) {
+        self.session.set_method(method);
+    }
+
+    pub(crate) fn stage(&mut self, name: String, order: usize) {
         if let Some(progress) = self.progress {
             progress(&format!("{}: {name}", self.label));
         }
@@ -479,7 +520,7 @@ impl Driver<'_> {
     /// Solves; on infeasibility (numerical trouble with the exact holds)
     /// lowers every hold by a thousandth of its slack, then tenfold more per
     /// failure, up to [`MAX_LOOSENING`] times the slack.
-    fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome> {
+    pub(crate) fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome> {
         let started = Instant::now();
         let mut loosening = 0.0;
         let result = loop {
@@ -568,7 +609,13 @@ impl Driver<'_> {
     }
 
     /// Adds a row holding `Σ coefs ≥ value − slack`.
-    fn hold_at_least(&mut self, coefs: &[(usize, f64)], value: f64, slack: f64, name: &str) {
+    pub(crate) fn hold_at_least(
+        &mut self,
+        coefs: &[(usize, f64)],
+        value: f64,
+        slack: f64,
+        name: &str,
+    ) {
         let row = self.session.add_row(coefs, value, f64::INFINITY, name);
         self.holds.push(Hold {
             at: HoldAt::Row(row),
@@ -1142,7 +1189,7 @@ fn round_level(z: f64, free: &[usize], fill: impl Fn(usize) -> f64) -> f64 {
 }
 
 /// Reads the plan's quantities out of the LP's column values.
-fn plan_from(p: &Problem, m: &Model, values: &[f64]) -> Plan {
+pub(crate) fn plan_from(p: &Problem, m: &Model, values: &[f64]) -> Plan {
     let get = |c: &Option<usize>| c.map_or(0.0, |c| values[c]);
     let grid = |cols: &Vec<Vec<Option<usize>>>| -> Vec<Vec<f64>> {
         cols.iter()

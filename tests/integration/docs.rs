@@ -366,6 +366,7 @@ fn format_reference_has_a_row_for_every_key() {
         ("### `[[lanes]]`", keys_of::<RawLane>()),
         ("### `[[scenarios]]`", keys_of::<RawScenario>()),
         ("### Changes", keys_of::<RawChange>()),
+        ("### `[[stockpile]]`", keys_of::<RawStockpile>()),
         ("## `[expect]`", keys_of::<RawExpect>()),
     ];
     assert_eq!(

@@ -128,7 +128,7 @@ fn the_corpus_replays_with_located_errors_and_no_panic() {
     let dir = corpus_dir();
     let mut failures = Vec::new();
     for case in manifest().case {
-        for command in ["validate", "solve"] {
+        for command in ["validate", "solve", "plan"] {
             let run = run_limited(&dir, &[command, &case.file]);
             let what = format!("allot {command} {}", case.file);
             let mut problems = Vec::new();

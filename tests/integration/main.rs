@@ -7,6 +7,7 @@ mod docs;
 mod errors;
 mod handsolved;
 mod harness;
+mod plan;
 mod properties;
 mod share;
 mod solve;
