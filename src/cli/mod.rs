@@ -484,7 +484,7 @@ fn plan(args: &PlanArgs) -> Result<i32> {
             args.file.display()
         );
     }
-    let spinner = crate::term::Spinner::start();
+    let spinner = term::Spinner::start();
     let progress = |stage: &str| spinner.set_message(stage);
     let opts = crate::plan::PlanOptions {
         solver: args.solver,
@@ -539,10 +539,10 @@ fn plan(args: &PlanArgs) -> Result<i32> {
                 "internal error: the placed problem does not load, so it was not written: {e}"
             ))
         })?;
-        write_atomic(w, &placed)?;
+        crate::output::write_atomic(w, &placed)?;
     }
     match &args.output {
-        Some(path) => write_atomic(path, &out)?,
+        Some(path) => crate::output::write_atomic(path, &out)?,
         None => print_stdout(&out)?,
     }
     if plan.status != crate::solution::Status::Optimal {
@@ -565,7 +565,7 @@ fn plan(args: &PlanArgs) -> Result<i32> {
                 violation: s.verification.max_violation,
                 tolerance: crate::verify::TOLERANCE,
             };
-            crate::term::eprint_error(&e.to_string());
+            term::eprint_error(&e.to_string());
             return Ok(e.exit_code());
         }
     }

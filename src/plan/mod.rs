@@ -48,7 +48,7 @@ use crate::error::{Error, Result};
 use crate::model::{Lp, Model, build};
 use crate::problem::{Problem, Scenario, Supply, Target};
 use crate::solution::{NOISE, Solution, Status};
-use crate::solve::{Driver, SolveOptions, SolveStats, plan_from, shortage_slack};
+use crate::solve::{Driver, SolveRequest, SolveStats, plan_from, shortage_slack};
 use crate::units::{in_lp_units, lp_unit};
 use crate::verify::verify;
 
@@ -561,12 +561,6 @@ pub fn plan_with_stats(problem: &Problem, opts: &PlanOptions) -> Result<(Plan, S
         .collect();
     let mut solved_zero = std::collections::HashMap::new();
     if !zero.is_empty() {
-        let solve_opts = SolveOptions {
-            solver: opts.solver,
-            progress: opts.progress,
-            parallel_simplex: false,
-            time_limit: opts.time_limit,
-        };
         for &s in &zero {
             let case = case_of(s);
             let name = s.map(|i| problem.scenarios[i].name.clone());
@@ -574,7 +568,14 @@ pub fn plan_with_stats(problem: &Problem, opts: &PlanOptions) -> Result<(Plan, S
                 "{} (probability 0): solved with the placement",
                 name.as_deref().unwrap_or("base")
             ));
-            let mut solution = crate::solve::solve(&case, None, &solve_opts)?;
+            let mut request = SolveRequest::new(&case).solver(opts.solver);
+            if let Some(f) = opts.progress {
+                request = request.progress(f);
+            }
+            if let Some(limit) = opts.time_limit {
+                request = request.time_limit(limit);
+            }
+            let mut solution = request.run()?.solution;
             solution.scenario = name;
             solved_zero.insert(s, solution);
         }

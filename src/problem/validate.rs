@@ -17,8 +17,7 @@ use crate::diagnostic::{Diagnostic, Location, did_you_mean};
 use crate::error::Error;
 use crate::problem::{
     Ally, Change, Demand, Expect, Expectation, Fairness, Guarantee, Item, Lane, Problem, Scenario,
-    Stockpile,
-    Supply, Target,
+    Stockpile, Supply, Target,
 };
 use crate::raw::{IdSelector, Quantity, RawChange, RawExpect, RawProblem};
 use crate::size::{Allies, Cause, DemandShape, LaneShape, Periods, Shape, SupplyShape};

@@ -16,6 +16,16 @@ fn plan_on(p: &Problem, solver: SolverKind) -> Plan {
     plan(p, &opts).unwrap_or_else(|e| panic!("{}: {e}", solver.name()))
 }
 
+/// One solve (`None`: the base problem) with `solver`.
+fn solve_case(p: &Problem, scenario: Option<&str>, solver: SolverKind) -> allot::Solution {
+    allot::SolveRequest::new(p)
+        .solves([scenario])
+        .solver(solver)
+        .run()
+        .unwrap_or_else(|e| panic!("{}: {e}", solver.name()))
+        .solution
+}
+
 fn units(plan: &Plan, ally: &str, item: &str) -> f64 {
     plan.placement
         .iter()
@@ -332,7 +342,7 @@ fn bad_stockpile_and_probability_keys_are_located() {
 #[test]
 fn solve_places_nothing() {
     let p = load_str(VENTS, "vents.toml").unwrap();
-    let s = allot::solve(&p, None, &allot::SolveOptions::default()).unwrap();
+    let s = solve_case(&p, None, SolverKind::Microlp);
     assert!(close(s.tier("critical").unwrap().weighted_shortage, 20.0));
 }
 
@@ -509,10 +519,6 @@ fn generated_plans_replay_and_round_trip() {
         let text = format!("fairness = \"none\"\n{}", size.planning_toml(2));
         let p = load_str(&text, "gen.toml").unwrap();
         let probabilities = p.probabilities();
-        let solve_opts = |solver| allot::SolveOptions {
-            solver,
-            ..allot::SolveOptions::default()
-        };
         for solver in SolverKind::available() {
             let what = format!("seed {seed}, {}", solver.name());
             let plan = plan_on(&p, solver);
@@ -538,12 +544,12 @@ fn generated_plans_replay_and_round_trip() {
                 })
                 .sum();
             for (case, pr) in cases.iter().zip(&probabilities) {
-                let s = allot::solve(&placed, *case, &solve_opts(solver)).unwrap();
+                let s = solve_case(&placed, *case, solver);
                 for (g, t) in s.tiers.iter().enumerate() {
                     with[g] += pr * t.weighted_shortage;
                 }
                 cost += pr * s.cost.total;
-                let bare = allot::solve(&p, *case, &solve_opts(solver)).unwrap();
+                let bare = solve_case(&p, *case, solver);
                 without += pr * bare.tiers[0].weighted_shortage;
             }
             for (g, t) in plan.expected.tiers.iter().enumerate() {
