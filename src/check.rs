@@ -756,7 +756,7 @@ pub fn bless_toml(
         root.insert("expect", Item::Table(table));
     }
     // The solves (base first), then `[expect.plan]`.
-    let mut targets: Vec<(Option<&str>, bool, Vec<(String, f64)>, f64)> = runs
+    let mut targets: Vec<BlessTarget> = runs
         .iter()
         .map(|(scenario, s)| {
             let (ws, cost) = blessed_numbers(p, s, tolerance);
@@ -818,6 +818,10 @@ pub fn bless_toml(
     }
     Ok(doc.to_string())
 }
+
+/// Where blessed numbers go: a scenario (`None`: the base), whether it is
+/// `[expect.plan]`, the weighted shortages and the cost.
+type BlessTarget<'a> = (Option<&'a str>, bool, Vec<(String, f64)>, f64);
 
 /// Makes an inline table `item` a standard table (so sub-tables can be added).
 fn to_table(item: &mut toml_edit::Item) {
