@@ -66,9 +66,9 @@ expectation), 2 a file does not load, 3 a solve failed.")]
   allot plan problems/medical-pandemic-stockpile.toml
   allot plan problems/medical-pandemic-stockpile.toml --format json -o plan.json
   allot plan problems/medical-pandemic-stockpile.toml --write placed.toml
-  allot solve placed.toml --all-scenarios
 
-One LP over the base problem and every scenario (SPEC §12): tier by tier the
+With --write, `allot solve placed.toml --all-scenarios` then shows each case
+with the placement in stock. One LP over the base problem and every scenario (SPEC §12): tier by tier the
 expected weighted shortage, then the placement's and the expected cost. Only
 the expected figures are unique; the placement and the per-case figures are
 one optimal plan's. Exit status: 0 planned, 2 bad input or usage, 3 the
@@ -98,7 +98,7 @@ pub struct PlanArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Also write the placed problem to PLACED (in the input's syntax): the
-    /// placement added to the supply stock, the [[stockpile]] and [expect]
+    /// placement added to the supply stock, the `[[stockpile]]` and `[expect]`
     /// tables removed; `allot solve PLACED --all-scenarios` shows each case.
     #[arg(long, value_name = "PLACED")]
     pub write: Option<PathBuf>,
