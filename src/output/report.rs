@@ -68,6 +68,16 @@ pub fn rounded(s: &Solution) -> Solution {
             *x = round(*x);
         }
     }
+    for k in &mut s.items {
+        for x in [
+            &mut k.demand,
+            &mut k.served,
+            &mut k.shortage,
+            &mut k.weighted_shortage,
+        ] {
+            *x = round(*x);
+        }
+    }
     let c = &mut s.cost;
     for x in [
         &mut c.total,
@@ -425,6 +435,35 @@ pub fn table(solutions: &[Solution]) -> String {
             ]);
         }
         grid(&mut out, &rows, 1);
+        if s.items.iter().any(|k| k.reusable) {
+            // Units and unit-periods do not add up: say what each item's
+            // figures count.
+            out.push_str("\nItems\n");
+            let mut rows = vec![strings([
+                "item",
+                "counted in",
+                "demand",
+                "served",
+                "shortage",
+                "fill",
+            ])];
+            for k in &s.items {
+                let fill = if k.demand > 0.0 {
+                    percent(k.served / k.demand)
+                } else {
+                    "-".into()
+                };
+                rows.push(vec![
+                    k.item.clone(),
+                    k.measure(),
+                    num(k.demand),
+                    num(k.served),
+                    num(k.shortage),
+                    fill,
+                ]);
+            }
+            grid(&mut out, &rows, 2);
+        }
         let c = &s.cost;
         let _ = writeln!(
             out,
@@ -632,6 +671,7 @@ mod tests {
                 shortage: 10.0,
                 weighted_shortage: 10.0,
             }],
+            items: Vec::new(),
             cost: CostResult {
                 total: 1.5,
                 transport: 1.5,

@@ -68,6 +68,45 @@ pub struct TierResult {
     pub weighted_shortage: f64,
 }
 
+/// One item's totals over every ally and tier (an addition to SPEC §6).
+/// For a reusable item (SPEC §8) the quantities are unit-periods: a unit in
+/// use for three periods counts three.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemResult {
+    /// Item id.
+    pub item: String,
+    /// Display unit (may be empty).
+    pub unit: String,
+    /// Whether the item is reusable.
+    pub reusable: bool,
+    /// Demanded over the horizon: units, or unit-periods if reusable.
+    pub demand: f64,
+    /// Served.
+    pub served: f64,
+    /// `demand − served`.
+    pub shortage: f64,
+    /// `value · shortage`, summed over the tiers.
+    pub weighted_shortage: f64,
+}
+
+impl ItemResult {
+    /// What the item's quantities count, for people: its unit (or
+    /// `units`) for a consumable item; for a reusable one `UNIT-periods`
+    /// (`ventilator-periods`), or `unit-periods` when the unit is empty,
+    /// `unit` or `units`. Problem files have no word for a period, so the
+    /// word is `periods`.
+    pub fn measure(&self) -> String {
+        let unit = self.unit.trim();
+        let plain = unit.is_empty() || unit == "unit" || unit == "units";
+        match (self.reusable, plain) {
+            (false, true) => "units".into(),
+            (false, false) => unit.into(),
+            (true, true) => "unit-periods".into(),
+            (true, false) => format!("{unit}-periods"),
+        }
+    }
+}
+
 /// Cost breakdown (SPEC §6 `cost`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CostResult {
@@ -157,6 +196,8 @@ pub struct Solution {
     pub status: Status,
     /// Every tier in priority order.
     pub tiers: Vec<TierResult>,
+    /// Every item in file order, with `reusable` (not in SPEC §6).
+    pub items: Vec<ItemResult>,
     /// Cost breakdown.
     pub cost: CostResult,
     /// Every (ally, item, tier) with demand, in problem order.
@@ -210,6 +251,19 @@ impl Solution {
                 weighted_shortage: 0.0,
             })
             .collect();
+        let mut items: Vec<ItemResult> = p
+            .items
+            .iter()
+            .map(|k| ItemResult {
+                item: k.id.clone(),
+                unit: k.unit.clone(),
+                reusable: k.reusable,
+                demand: 0.0,
+                served: 0.0,
+                shortage: 0.0,
+                weighted_shortage: 0.0,
+            })
+            .collect();
         let mut fill = Vec::new();
         for (i, d) in p.demand.iter().enumerate() {
             let demand: f64 = d.quantity.iter().sum();
@@ -219,6 +273,10 @@ impl Solution {
             tr.demand += demand;
             tr.served += served;
             tr.weighted_shortage += value * (demand - served);
+            let it = &mut items[d.item];
+            it.demand += demand;
+            it.served += served;
+            it.weighted_shortage += value * (demand - served);
             if demand > 0.0 {
                 fill.push(FillResult {
                     ally: p.allies[d.ally].id.clone(),
@@ -234,6 +292,11 @@ impl Solution {
             t.shortage = clean((t.demand - t.served).max(0.0));
             t.weighted_shortage = clean(t.weighted_shortage.max(0.0));
             t.served = clean(t.served);
+        }
+        for k in &mut items {
+            k.shortage = clean((k.demand - k.served).max(0.0));
+            k.weighted_shortage = clean(k.weighted_shortage.max(0.0));
+            k.served = clean(k.served);
         }
 
         let mut ship: Vec<&(usize, usize, usize, f64)> =
@@ -286,6 +349,7 @@ impl Solution {
             scenario: scenario.map(str::to_string),
             status,
             tiers,
+            items,
             cost: CostResult {
                 total: clean(transport + production_cost + surge_cost),
                 transport: clean(transport),

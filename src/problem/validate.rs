@@ -455,6 +455,10 @@ pub fn shape(raw: &RawProblem) -> Shape {
         periods: t,
         allies: allies.len(),
         items: items.len(),
+        reusable: items
+            .iter()
+            .map(|i| i.get_ref().reusable == Some(true))
+            .collect(),
         ..Shape::default()
     };
     for s in &raw.supply {
@@ -830,6 +834,7 @@ fn check(ck: &mut Checker, raw: &RawProblem, max_size: u64) -> Result<Problem, E
                 name: it.name.clone().unwrap_or_else(|| it.id.get_ref().clone()),
                 unit: it.unit.clone().unwrap_or_default(),
                 value,
+                reusable: it.reusable.unwrap_or(false),
             }
         })
         .collect();

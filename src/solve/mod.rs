@@ -600,6 +600,20 @@ impl Driver<'_> {
                 continue;
             }
             let cols = &m.serve[i];
+            if p.items[dem.item].reusable {
+                // Served in full (up to solver noise): the vertex's own
+                // schedule, which is feasible as it stands.
+                for &col in cols.iter().flatten() {
+                    let q = values[col].max(0.0);
+                    self.session.set_col_bounds(col, q, q);
+                    self.holds.push(Hold {
+                        at: HoldAt::Fixed(col),
+                        value: q,
+                        slack: FROZEN_SLACK * q.max(1.0),
+                    });
+                }
+                continue;
+            }
             let mut left: f64 = cols.iter().flatten().map(|&c| values[c].max(0.0)).sum();
             for (t, col) in cols.iter().enumerate().rev() {
                 let Some(col) = *col else { continue };
@@ -672,11 +686,14 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
             }
         }
         // Settled: fully served, or every fill rate fixed by the leximin.
+        // A reusable pair short of its demand has no schedule to freeze
+        // at (docs/design.md, "Frozen tiers"): its tier stays held by rows.
         let settled = everything || p.fairness == Fairness::Leximin;
         let mut frozen = false;
         if settled
             && d.freeze
             && let Some(out) = &last
+            && (everything || reusable_pairs_served(p, m, g, &out.values))
         {
             frozen = true;
             d.freeze(p, m, g, &out.values, holds_before);
@@ -696,6 +713,20 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
         stage: "cost".into(),
         message: "no LP was solved".into(),
         help: "report the problem file".into(),
+    })
+}
+
+/// Whether every pair of tier `g` whose item is reusable is served in full
+/// (to within [`RISE`]) in the vertex `values`, so that the tier can be
+/// frozen (docs/design.md, "Frozen tiers").
+fn reusable_pairs_served(p: &Problem, m: &Model, g: usize, values: &[f64]) -> bool {
+    p.demand.iter().enumerate().all(|(i, dem)| {
+        if dem.tier != g || !p.items[dem.item].reusable {
+            return true;
+        }
+        let total: f64 = dem.quantity.iter().sum();
+        let served: f64 = m.serve[i].iter().flatten().map(|&c| values[c]).sum();
+        served >= total * (1.0 - RISE)
     })
 }
 

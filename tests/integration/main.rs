@@ -8,5 +8,6 @@ mod errors;
 mod handsolved;
 mod harness;
 mod properties;
+mod reusable;
 mod share;
 mod solve;
