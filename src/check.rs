@@ -415,6 +415,12 @@ pub fn check_files(
     on_file: &mut dyn FnMut(&FileReport),
 ) -> Vec<FileReport> {
     let loaded: Vec<Result<Loaded>> = files.iter().map(|p| load_file(p)).collect();
+    // Before any long solve starts, as `allot solve` does.
+    for l in loaded.iter().flatten() {
+        if let Some(note) = crate::solve::advice(&l.problem, opts.solver) {
+            eprintln!("note: {note}");
+        }
+    }
     // One job per (file, solve); solve 0 is the base problem.
     let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
     let mut pending: Vec<usize> = vec![0; files.len()];

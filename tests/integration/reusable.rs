@@ -383,3 +383,21 @@ fn a_non_boolean_reusable_is_a_located_error() {
         .stderr_has("true or false")
         .run();
 }
+
+/// The real case (about 115 000 LP columns) is beyond the embedded solver:
+/// the advice to use HiGHS is on stderr before the solve starts, so a user
+/// who stops it (here the time limit) has already read it.
+#[test]
+fn the_real_case_advises_highs_before_the_embedded_solver_starts() {
+    let real = "problems/medical-ventilators-us-states-2020.toml";
+    for command in ["solve", "check"] {
+        Test::new()
+            .repo_file(real, "real.toml")
+            .args([command, "real.toml", "--time-limit", "1"])
+            .status(3)
+            .stderr_has("note: `medical-ventilators-us-states-2020` has about")
+            .stderr_has("the embedded solver may need minutes")
+            .stderr_has("--solver highs")
+            .run();
+    }
+}
