@@ -14,6 +14,7 @@ fn close(a: f64, b: f64) -> bool {
 fn assert_same(what: &str, a: &Solution, b: &Solution) {
     assert!(a.verification.ok, "{what}: {:?}", a.verification);
     assert!(b.verification.ok, "{what}: {:?}", b.verification);
+    assert_eq!(a.tiers.len(), b.tiers.len(), "{what}: tiers");
     for (x, y) in a.tiers.iter().zip(&b.tiers) {
         assert!(
             close(x.weighted_shortage, y.weighted_shortage),

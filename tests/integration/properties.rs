@@ -245,6 +245,7 @@ fn close_above(a: f64, b: f64, rel: f64, floor: f64) -> bool {
 fn same_optimum(a: &Solution, b: &Solution, cost_factor: Option<f64>, scale: f64, what: &str) {
     // Quantities scaled below 1 are compared relative to the scale.
     let floor = scale.min(1.0);
+    assert_eq!(a.tiers.len(), b.tiers.len(), "{what}: tiers");
     for (x, y) in a.tiers.iter().zip(&b.tiers) {
         assert!(
             close_above(
@@ -268,7 +269,9 @@ fn same_optimum(a: &Solution, b: &Solution, cost_factor: Option<f64>, scale: f64
         v.sort_by(|p, q| p.0.cmp(&q.0));
         v
     };
-    for ((ka, fa), (kb, fb)) in fills(a).iter().zip(fills(b).iter()) {
+    let (fills_a, fills_b) = (fills(a), fills(b));
+    assert_eq!(fills_a.len(), fills_b.len(), "{what}: fill entries");
+    for ((ka, fa), (kb, fb)) in fills_a.iter().zip(&fills_b) {
         assert_eq!(ka, kb);
         assert!(close(*fa, *fb, 1e-6), "{what}: fill {ka} {fa} vs {fb}");
     }
