@@ -86,6 +86,15 @@ pub struct CheckOptions {
     pub jobs: usize,
     /// Wall-clock limit of each solve ([`SolveOptions::time_limit`]).
     pub time_limit: Option<std::time::Duration>,
+    /// How a failed solve's error is worded in the report (default: its
+    /// `Display`, whose hints name options; the command line's name flags).
+    pub wording: Option<fn(&Error) -> String>,
+}
+
+impl CheckOptions {
+    fn word(&self, e: &Error) -> String {
+        self.wording.map_or_else(|| e.to_string(), |word| word(e))
+    }
 }
 
 /// The verdict on one solve.
@@ -533,7 +542,7 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
         };
         match result {
             Err(e) => {
-                report.message = Some(e.to_string().trim_end().to_string());
+                report.message = Some(opts.word(&e).trim_end().to_string());
                 report.error_code = e.exit_code();
             }
             Ok(s) if s.status != Status::Optimal => {
@@ -543,7 +552,7 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
                     violation: s.verification.max_violation,
                     tolerance: crate::verify::TOLERANCE,
                 };
-                report.message = Some(e.to_string());
+                report.message = Some(opts.word(&e));
                 report.error_code = e.exit_code();
             }
             Ok(s) => {

@@ -63,6 +63,7 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         bless: args.bless,
         jobs: args.jobs.unwrap_or(0),
         time_limit: args.time_limit,
+        wording: Some(super::message),
     };
     let mut print_error: Option<Error> = None;
     let mut on_file = |f: &FileReport| {

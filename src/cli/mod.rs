@@ -13,7 +13,7 @@ pub mod check;
 pub mod term;
 
 use crate::backend::SolverKind;
-use crate::error::{Error, Result};
+use crate::error::{Error, Hint, Result};
 use crate::report::{CsvTable, OutputFormat};
 use crate::solution::Solution;
 use crate::solve::SolveRequest;
@@ -277,10 +277,46 @@ where
     match result {
         Ok(code) => code,
         Err(e) => {
-            term::eprint_error(&e.to_string());
+            term::eprint_error(&message(&e));
             e.exit_code()
         }
     }
+}
+
+/// An error's message as the command line words it: its hints name flags.
+pub fn message(e: &Error) -> String {
+    e.render_with(|hint| {
+        match hint {
+            Hint::RaiseTimeLimit { try_highs: true } => {
+                "raise --time-limit, or try --solver highs (much faster on large problems)"
+            }
+            Hint::RaiseTimeLimit { try_highs: false } => "raise --time-limit",
+            Hint::RaiseLimit => "raise the limit or try another --solver",
+            Hint::Report => {
+                "this should not happen for a valid problem; try another --solver and report the file"
+            }
+            Hint::OtherBackend => {
+                "this is a solver or model bug; try --solver with another backend and report the problem file"
+            }
+            other => other.text(),
+        }
+        .to_string()
+    })
+}
+
+/// The note printed before solving when `solver` is likely to be slow on
+/// `p`: the embedded backend on a problem of national scale.
+fn advice(p: &crate::Problem, solver: SolverKind) -> Option<String> {
+    let columns = crate::solve::likely_slow(p, solver)?;
+    let how = if SolverKind::from_name("highs").is_some() {
+        "try `--solver highs`"
+    } else {
+        "`--solver highs` (a build with `cargo build --release --features highs`) is much faster"
+    };
+    Some(format!(
+        "`{}` has about {columns} LP columns: the embedded solver may need minutes or more; {how}",
+        p.name
+    ))
 }
 
 /// Writes `text` to stdout; a closed pipe is not an error.
@@ -329,7 +365,7 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         }
         args.scenarios.iter().cloned().map(Some).collect()
     };
-    if let Some(note) = crate::solve::advice(&problem, args.solver) {
+    if let Some(note) = advice(&problem, args.solver) {
         eprintln!("note: {note}");
     }
     let spinner = term::Spinner::start();
@@ -392,7 +428,7 @@ fn solve(args: &SolveArgs) -> Result<i32> {
             violation: s.verification.max_violation,
             tolerance: crate::verify::TOLERANCE,
         };
-        term::eprint_error(&e.to_string());
+        term::eprint_error(&message(&e));
         return Ok(e.exit_code());
     }
     Ok(0)
@@ -419,7 +455,7 @@ fn validate(args: &ValidateArgs) -> Result<i32> {
                 ))?;
             }
             Err(e) => {
-                term::eprint_error(&e.to_string());
+                term::eprint_error(&message(&e));
                 code = code.max(e.exit_code());
             }
         }

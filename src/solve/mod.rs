@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::backend::{LpFailure, LpOutcome, Method, Sense, Session, SolverKind};
+use crate::backend::{LimitKind, LpFailure, LpOutcome, Method, Sense, Session, SolverKind};
 use crate::components::{Component, split};
-use crate::error::{Error, Result};
+use crate::error::{Error, Hint, Result};
 use crate::model::{Model, build};
 use crate::problem::{Fairness, Problem};
 use crate::solution::{Plan, Solution};
@@ -134,25 +134,15 @@ pub fn estimated_columns(p: &Problem) -> usize {
     ship + (2 * p.supply.len() + p.demand.len() + nodes) * t
 }
 
-/// Advice to print before solving, when `solver` is likely to be slow on
-/// `p`: the embedded backend on a problem of national scale.
-pub fn advice(p: &Problem, solver: SolverKind) -> Option<String> {
+/// The estimated LP columns of `p` when `solver` is likely to need more
+/// than about a minute on it — the embedded backend on a problem of
+/// national scale — else `None` (the command line advises HiGHS then).
+pub fn likely_slow(p: &Problem, solver: SolverKind) -> Option<usize> {
     if solver != SolverKind::Microlp {
         return None;
     }
     let columns = estimated_columns(p);
-    if columns <= MICROLP_MINUTE_COLUMNS {
-        return None;
-    }
-    let how = if SolverKind::from_name("highs").is_some() {
-        "try `--solver highs`"
-    } else {
-        "`--solver highs` (a build with `cargo build --release --features highs`) is much faster"
-    };
-    Some(format!(
-        "`{}` has about {columns} LP columns: the embedded solver may need minutes or more; {how}",
-        p.name
-    ))
+    (columns > MICROLP_MINUTE_COLUMNS).then_some(columns)
 }
 
 /// Solves the base problem (`scenario` `None`) or one scenario: what
@@ -434,11 +424,6 @@ fn shortage_slack(best: f64, weighted_demand: f64, served: &[(usize, f64)]) -> f
     HOLD * (weighted_demand - best).max(unit) + 1e-14 * weighted_demand.abs()
 }
 
-/// What a solve that ran out of time says.
-fn time_limit_message(limit: Duration) -> String {
-    format!("the time limit of {} s was reached", limit.as_secs_f64())
-}
-
 /// Most a hold's slack is multiplied by before the solve is given up.
 const MAX_LOOSENING: f64 = 1e3;
 
@@ -486,14 +471,14 @@ impl Driver<'_> {
             if let Some((deadline, limit)) = self.deadline
                 && Instant::now() >= deadline
             {
-                break Err(LpFailure::Limit(time_limit_message(limit)));
+                break Err(LpFailure::Limit(LimitKind::Time(Some(limit))));
             }
             let r = self
                 .session
                 .solve(sense, objective)
                 .map_err(|e| match (e, self.deadline) {
-                    (LpFailure::Limit(_), Some((_, limit))) => {
-                        LpFailure::Limit(time_limit_message(limit))
+                    (LpFailure::Limit(LimitKind::Time(_)), Some((_, limit))) => {
+                        LpFailure::Limit(LimitKind::Time(Some(limit)))
                     }
                     (e, _) => e,
                 });
@@ -546,23 +531,21 @@ impl Driver<'_> {
                 .stages
                 .last()
                 .map_or_else(String::new, |s| s.name.clone());
-            let help = match e {
-                LpFailure::Limit(_) if self.deadline.is_some() => {
-                    if self.backend == SolverKind::Microlp.name() {
-                        "raise --time-limit, or try --solver highs (much faster on large problems)"
-                    } else {
-                        "raise --time-limit"
+            let hint = match e {
+                LpFailure::Limit(LimitKind::Time(_)) if self.deadline.is_some() => {
+                    Hint::RaiseTimeLimit {
+                        try_highs: self.backend == SolverKind::Microlp.name(),
                     }
                 }
-                LpFailure::Limit(_) => "raise the limit or try another --solver",
-                _ => "this should not happen for a valid problem; try another --solver and report the file",
+                LpFailure::Limit(_) => Hint::RaiseLimit,
+                _ => Hint::Report,
             };
             Error::Solver {
                 problem: self.label.clone(),
                 backend: self.backend.to_string(),
                 stage,
                 message: e.to_string(),
-                help: help.to_string(),
+                hint,
             }
         })
     }
@@ -712,7 +695,7 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
         backend: d.backend.to_string(),
         stage: "cost".into(),
         message: "no LP was solved".into(),
-        help: "report the problem file".into(),
+        hint: Hint::ReportProblem,
     })
 }
 
@@ -1216,11 +1199,11 @@ mod tests {
     #[test]
     fn embedded_backend_advises_highs_only_on_large_problems() {
         let small = Size::new(10, 3, 6).problem();
-        assert_eq!(advice(&small, SolverKind::Microlp), None);
+        assert_eq!(likely_slow(&small, SolverKind::Microlp), None);
         let large = Size::new(30, 6, 12).degree(6).problem();
-        let note = advice(&large, SolverKind::Microlp).expect("advice");
-        assert!(note.contains("--solver highs"), "{note}");
+        let columns = likely_slow(&large, SolverKind::Microlp).expect("slow");
+        assert_eq!(columns, estimated_columns(&large));
         #[cfg(feature = "highs")]
-        assert_eq!(advice(&large, SolverKind::Highs), None);
+        assert_eq!(likely_slow(&large, SolverKind::Highs), None);
     }
 }

@@ -30,7 +30,7 @@ use std::time::Instant;
 
 use highs_sys as sys;
 
-use super::{Backend, LpFailure, LpOutcome, Method, Sense, Session};
+use super::{Backend, LimitKind, LpFailure, LpOutcome, Method, Sense, Session};
 use crate::model::Lp;
 
 /// The HiGHS backend.
@@ -51,18 +51,14 @@ impl Backend for Highs {
     }
 }
 
-/// Matrix format code of the C API: rows.
-const ROWWISE: sys::HighsInt = 2;
-const OBJ_MINIMIZE: sys::HighsInt = 1;
-const OBJ_MAXIMIZE: sys::HighsInt = -1;
-const STATUS_ERROR: sys::HighsInt = -1;
-const MODEL_OPTIMAL: sys::HighsInt = 7;
-const MODEL_INFEASIBLE: sys::HighsInt = 8;
-const MODEL_UNBOUNDED_OR_INFEASIBLE: sys::HighsInt = 9;
-const MODEL_UNBOUNDED: sys::HighsInt = 10;
-const MODEL_TIME_LIMIT: sys::HighsInt = 13;
-const MODEL_ITERATION_LIMIT: sys::HighsInt = 14;
-const MODEL_EMPTY: sys::HighsInt = 6;
+// The C API's status, format and sense codes, as highs-sys declares them.
+use sys::{
+    MATRIX_FORMAT_COLUMN_WISE as COLWISE, MATRIX_FORMAT_ROW_WISE as ROWWISE,
+    MODEL_STATUS_INFEASIBLE, MODEL_STATUS_MODEL_EMPTY, MODEL_STATUS_OPTIMAL,
+    MODEL_STATUS_REACHED_ITERATION_LIMIT, MODEL_STATUS_REACHED_TIME_LIMIT, MODEL_STATUS_UNBOUNDED,
+    MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE, OBJECTIVE_SENSE_MAXIMIZE as OBJ_MAXIMIZE,
+    OBJECTIVE_SENSE_MINIMIZE as OBJ_MINIMIZE, STATUS_ERROR,
+};
 
 /// `simplex_strategy` values of HiGHS.
 const SIMPLEX_DUAL: sys::HighsInt = 1;
@@ -71,9 +67,7 @@ const SIMPLEX_DUAL: sys::HighsInt = 1;
 const SIMPLEX_DUAL_SIP: sys::HighsInt = 2;
 const SIMPLEX_PRIMAL: sys::HighsInt = 4;
 /// Basis status of a column at its lower bound.
-const AT_LOWER: sys::HighsInt = 0;
-/// Matrix format code of the C API: columns.
-const COLWISE: sys::HighsInt = 1;
+const AT_LOWER: sys::HighsInt = sys::kHighsBasisStatusLower;
 /// A reduced cost this far on the improving side prices a left-out column
 /// back in: HiGHS's own dual feasibility tolerance.
 const PRICE_TOLERANCE: f64 = 1e-9;
@@ -114,6 +108,10 @@ struct Instance {
     /// When runs must stop ([`Session::set_deadline`]): every run of a
     /// solve (pricing passes, retries) shares it.
     deadline: Cell<Option<Instant>>,
+    /// The first call HiGHS refused (an error status), with its status:
+    /// the next run fails with [`LpFailure::Rejected`] instead of solving
+    /// an LP that is not the one asked for.
+    rejected: Cell<Option<(&'static str, sys::HighsInt)>>,
 }
 
 impl Instance {
@@ -126,6 +124,7 @@ impl Instance {
             cold: Cell::new(false),
             parallel: Cell::new(false),
             deadline: Cell::new(None),
+            rejected: Cell::new(None),
         };
         inst.set_bool("output_flag", false);
         inst.set_double("primal_feasibility_tolerance", 1e-9);
@@ -137,11 +136,24 @@ impl Instance {
         self.raw.as_ptr()
     }
 
+    /// Records `call`'s status if it is an error (warnings are fine); the
+    /// first error recorded fails the next run.
+    fn check(&self, call: &'static str, status: sys::HighsInt) {
+        if status == STATUS_ERROR && self.rejected.get().is_none() {
+            self.rejected.set(Some((call, status)));
+        }
+    }
+
     fn set_bool(&self, name: &str, value: bool) {
         let name = CString::new(name).expect("option name");
         // SAFETY: the instance is live and `name` a NUL-terminated string.
         unsafe {
-            sys::Highs_setBoolOptionValue(self.ptr(), name.as_ptr(), sys::HighsInt::from(value));
+            let status = sys::Highs_setBoolOptionValue(
+                self.ptr(),
+                name.as_ptr(),
+                sys::HighsInt::from(value),
+            );
+            self.check("Highs_setBoolOptionValue", status);
         }
     }
 
@@ -150,7 +162,8 @@ impl Instance {
         let value = CString::new(value).expect("option value");
         // SAFETY: as above.
         unsafe {
-            sys::Highs_setStringOptionValue(self.ptr(), name.as_ptr(), value.as_ptr());
+            let status = sys::Highs_setStringOptionValue(self.ptr(), name.as_ptr(), value.as_ptr());
+            self.check("Highs_setStringOptionValue", status);
         }
     }
 
@@ -158,7 +171,8 @@ impl Instance {
         let name = CString::new(name).expect("option name");
         // SAFETY: as above.
         unsafe {
-            sys::Highs_setDoubleOptionValue(self.ptr(), name.as_ptr(), value);
+            let status = sys::Highs_setDoubleOptionValue(self.ptr(), name.as_ptr(), value);
+            self.check("Highs_setDoubleOptionValue", status);
         }
     }
 
@@ -166,7 +180,8 @@ impl Instance {
         let name = CString::new(name).expect("option name");
         // SAFETY: as above.
         unsafe {
-            sys::Highs_setIntOptionValue(self.ptr(), name.as_ptr(), value);
+            let status = sys::Highs_setIntOptionValue(self.ptr(), name.as_ptr(), value);
+            self.check("Highs_setIntOptionValue", status);
         }
     }
 
@@ -189,7 +204,7 @@ impl Instance {
         let index: Vec<sys::HighsInt> = entries.iter().map(|&(r, _)| int(r)).collect();
         let value: Vec<f64> = entries.iter().map(|&(_, v)| v).collect();
         // SAFETY: index and value have `entries.len()` entries, rows exist.
-        unsafe {
+        let status = unsafe {
             sys::Highs_addCol(
                 self.ptr(),
                 cost,
@@ -198,15 +213,16 @@ impl Instance {
                 int(entries.len()),
                 index.as_ptr(),
                 value.as_ptr(),
-            );
-        }
+            )
+        };
+        self.check("Highs_addCol", status);
     }
 
     fn add_row(&self, coefs: &[(usize, f64)], lo: f64, hi: f64) {
         let index: Vec<sys::HighsInt> = coefs.iter().map(|&(c, _)| int(c)).collect();
         let value: Vec<f64> = coefs.iter().map(|&(_, v)| v).collect();
         // SAFETY: index and value have `coefs.len()` entries, columns exist.
-        unsafe {
+        let status = unsafe {
             sys::Highs_addRow(
                 self.ptr(),
                 lo,
@@ -214,22 +230,21 @@ impl Instance {
                 int(coefs.len()),
                 index.as_ptr(),
                 value.as_ptr(),
-            );
-        }
+            )
+        };
+        self.check("Highs_addRow", status);
     }
 
     fn set_col_bounds(&self, col: usize, lo: f64, hi: f64) {
         // SAFETY: `col` is a column of the instance.
-        unsafe {
-            sys::Highs_changeColBounds(self.ptr(), int(col), lo, hi);
-        }
+        let status = unsafe { sys::Highs_changeColBounds(self.ptr(), int(col), lo, hi) };
+        self.check("Highs_changeColBounds", status);
     }
 
     fn set_row_bounds(&self, row: usize, lo: f64, hi: f64) {
         // SAFETY: `row` is a row of the instance.
-        unsafe {
-            sys::Highs_changeRowBounds(self.ptr(), int(row), lo, hi);
-        }
+        let status = unsafe { sys::Highs_changeRowBounds(self.ptr(), int(row), lo, hi) };
+        self.check("Highs_changeRowBounds", status);
     }
 
     /// Replaces the objective: `costed` lists the columns with a cost now
@@ -253,14 +268,16 @@ impl Instance {
         let cost: Vec<f64> = dense.values().copied().collect();
         // SAFETY: index and cost have the same length, indices < cols.
         unsafe {
-            sys::Highs_changeObjectiveSense(self.ptr(), sense);
+            let status = sys::Highs_changeObjectiveSense(self.ptr(), sense);
+            self.check("Highs_changeObjectiveSense", status);
             if !index.is_empty() {
-                sys::Highs_changeColsCostBySet(
+                let status = sys::Highs_changeColsCostBySet(
                     self.ptr(),
                     int(index.len()),
                     index.as_ptr(),
                     cost.as_ptr(),
                 );
+                self.check("Highs_changeColsCostBySet", status);
             }
         }
         now.sort_unstable();
@@ -270,12 +287,14 @@ impl Instance {
 
     fn clear_solver(&self) {
         // SAFETY: the instance is live; clearing the solver keeps the model.
-        unsafe {
-            sys::Highs_clearSolver(self.ptr());
-        }
+        let status = unsafe { sys::Highs_clearSolver(self.ptr()) };
+        self.check("Highs_clearSolver", status);
     }
 
     fn run(&self) -> Result<(), LpFailure> {
+        if let Some((call, status)) = self.rejected.get() {
+            return Err(LpFailure::Rejected { call, status });
+        }
         let (_running, others) = Running::enter();
         if self.cold.get() && self.parallel.get() {
             // Parallel pricing takes the same pivots as serial dual
@@ -294,15 +313,14 @@ impl Instance {
         if let Some(deadline) = self.deadline.get() {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(LpFailure::Limit("HiGHS time limit".into()));
+                return Err(LpFailure::Limit(LimitKind::Time(None)));
             }
             // HiGHS measures its time limit from the instance's clocks,
             // which run on over every run (until HiGHS 2.0): zeroed here,
             // so that the limit is this run's.
             // SAFETY: the instance is live.
-            unsafe {
-                sys::Highs_zeroAllClocks(self.ptr());
-            }
+            let status = unsafe { sys::Highs_zeroAllClocks(self.ptr()) };
+            self.check("Highs_zeroAllClocks", status);
             self.set_double("time_limit", left.as_secs_f64());
         } else {
             self.set_double("time_limit", f64::INFINITY);
@@ -311,12 +329,17 @@ impl Instance {
         let run = unsafe { sys::Highs_run(self.ptr()) };
         // SAFETY: as above.
         let status = unsafe { sys::Highs_getModelStatus(self.ptr()) };
+        if let Some((call, status)) = self.rejected.get() {
+            return Err(LpFailure::Rejected { call, status });
+        }
         match status {
-            MODEL_OPTIMAL | MODEL_EMPTY if run != STATUS_ERROR => Ok(()),
-            MODEL_INFEASIBLE | MODEL_UNBOUNDED_OR_INFEASIBLE => Err(LpFailure::Infeasible),
-            MODEL_UNBOUNDED => Err(LpFailure::Unbounded),
-            MODEL_TIME_LIMIT => Err(LpFailure::Limit("HiGHS time limit".into())),
-            MODEL_ITERATION_LIMIT => Err(LpFailure::Limit("HiGHS iteration limit".into())),
+            MODEL_STATUS_OPTIMAL | MODEL_STATUS_MODEL_EMPTY if run != STATUS_ERROR => Ok(()),
+            MODEL_STATUS_INFEASIBLE | MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE => {
+                Err(LpFailure::Infeasible)
+            }
+            MODEL_STATUS_UNBOUNDED => Err(LpFailure::Unbounded),
+            MODEL_STATUS_REACHED_TIME_LIMIT => Err(LpFailure::Limit(LimitKind::Time(None))),
+            MODEL_STATUS_REACHED_ITERATION_LIMIT => Err(LpFailure::Limit(LimitKind::Iterations)),
             other => Err(LpFailure::Other(format!(
                 "HiGHS stopped with model status {other} (run status {run})"
             ))),
@@ -461,7 +484,7 @@ impl HighsSession {
                 value.as_ptr(),
             )
         };
-        assert!(status != STATUS_ERROR, "HiGHS rejected the LP");
+        full.check("Highs_passLp", status);
         HighsSession {
             full,
             cols: n,
@@ -601,7 +624,7 @@ impl HighsSession {
         let cost = vec![0.0; cols.len()];
         // SAFETY: cost, lo, hi and start have `cols.len()` entries, index
         // and value the same number; every row index is a row of the copy.
-        unsafe {
+        let status = unsafe {
             sys::Highs_addCols(
                 r.inst.ptr(),
                 int(cols.len()),
@@ -612,8 +635,9 @@ impl HighsSession {
                 start.as_ptr(),
                 index.as_ptr(),
                 value.as_ptr(),
-            );
-        }
+            )
+        };
+        r.inst.check("Highs_addCols", status);
     }
 
     /// Marks session column `col` to be brought into the restricted copy

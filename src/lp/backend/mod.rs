@@ -49,10 +49,40 @@ pub enum LpFailure {
     Unbounded,
     /// A time or iteration limit was hit.
     #[error("the solver hit its limit: {0}")]
-    Limit(String),
+    Limit(LimitKind),
+    /// The solver refused a call that builds or changes the LP (a C
+    /// library's error status); the session cannot be trusted after it.
+    #[error("{call} failed with status {status}")]
+    Rejected {
+        /// The call, e.g. `Highs_addRow`.
+        call: &'static str,
+        /// The status it returned.
+        status: i32,
+    },
     /// Anything else the solver reported.
     #[error("{0}")]
     Other(String),
+}
+
+/// Which limit stopped a solve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitKind {
+    /// The wall-clock limit; the limit that was set, when known.
+    Time(Option<std::time::Duration>),
+    /// An iteration (or node) limit of the solver.
+    Iterations,
+}
+
+impl std::fmt::Display for LimitKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LimitKind::Time(Some(limit)) => {
+                write!(f, "the time limit of {} s was reached", limit.as_secs_f64())
+            }
+            LimitKind::Time(None) => f.write_str("the time limit was reached"),
+            LimitKind::Iterations => f.write_str("the iteration limit was reached"),
+        }
+    }
 }
 
 /// Which simplex variant a warm-starting backend should use for the next
@@ -139,7 +169,7 @@ pub trait Backend: Sync {
 /// The backends compiled into this build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SolverKind {
-    /// microlp, the embedded pure-Rust simplex (through good_lp).
+    /// microlp, the embedded pure-Rust simplex.
     #[default]
     Microlp,
     /// HiGHS, warm-started in place (cargo feature `highs`).
