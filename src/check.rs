@@ -89,6 +89,9 @@ pub struct CheckOptions {
     /// How a failed solve's error is worded in the report (default: its
     /// `Display`, whose hints name options; the command line's name flags).
     pub wording: Option<fn(&Error) -> String>,
+    /// Called with every problem that loaded, and the backend, before the
+    /// solves start.
+    pub before_solving: Option<fn(&Problem, SolverKind)>,
 }
 
 impl CheckOptions {
@@ -424,10 +427,11 @@ pub fn check_files(
     on_file: &mut dyn FnMut(&FileReport),
 ) -> Vec<FileReport> {
     let loaded: Vec<Result<Loaded>> = files.iter().map(|p| load_file(p)).collect();
-    // Before any long solve starts, as `allot solve` does.
-    for l in loaded.iter().flatten() {
-        if let Some(note) = crate::solve::advice(&l.problem, opts.solver) {
-            eprintln!("note: {note}");
+    // Before any long solve starts (the command line advises a faster
+    // backend there, as `allot solve` does).
+    if let Some(before) = opts.before_solving {
+        for l in loaded.iter().flatten() {
+            before(&l.problem, opts.solver);
         }
     }
     // One job per (file, solve); solve 0 is the base problem.

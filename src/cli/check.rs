@@ -64,6 +64,11 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         jobs: args.jobs.unwrap_or(0),
         time_limit: args.time_limit,
         wording: Some(super::message),
+        before_solving: Some(|p, solver| {
+            if let Some(note) = super::advice(p, solver) {
+                eprintln!("note: {note}");
+            }
+        }),
     };
     let mut print_error: Option<Error> = None;
     let mut on_file = |f: &FileReport| {

@@ -306,7 +306,7 @@ pub fn message(e: &Error) -> String {
 
 /// The note printed before solving when `solver` is likely to be slow on
 /// `p`: the embedded backend on a problem of national scale.
-fn advice(p: &crate::Problem, solver: SolverKind) -> Option<String> {
+pub(crate) fn advice(p: &crate::Problem, solver: SolverKind) -> Option<String> {
     let columns = crate::solve::likely_slow(p, solver)?;
     let how = if SolverKind::from_name("highs").is_some() {
         "try `--solver highs`"
