@@ -67,8 +67,7 @@ use crate::problem::{Expectation, Problem};
 use crate::solution::{Solution, Status};
 use crate::solve::{SolveOptions, SolveRequest};
 
-/// Default relative tolerance of `[expect]` (SPEC §7).
-pub const DEFAULT_TOLERANCE: f64 = 1e-6;
+pub use crate::problem::DEFAULT_TOLERANCE;
 
 /// Significant digits of the numbers in a FAIL line.
 pub const REPORT_DIGITS: usize = 9;

@@ -5,6 +5,9 @@
 
 use std::collections::BTreeMap;
 
+/// Default relative tolerance of `[expect]` (SPEC §7).
+pub const DEFAULT_TOLERANCE: f64 = 1e-6;
+
 pub mod generate;
 pub mod validate;
 

@@ -1518,7 +1518,7 @@ fn expectations(
 ) -> Expect {
     let tolerance = match &e.get_ref().tolerance {
         Some(t) => ck.any_number(t, "expect.tolerance", false),
-        None => 1e-6,
+        None => crate::problem::DEFAULT_TOLERANCE,
     };
     let base = expectation(ck, e.get_ref(), "expect", tier_ids);
     let mut by_scenario = BTreeMap::new();
