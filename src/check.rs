@@ -210,7 +210,7 @@ fn worse(a: i32, b: i32) -> i32 {
 }
 
 /// Counts over a whole run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Problem files found.
     pub files: usize,
@@ -232,6 +232,9 @@ pub struct Summary {
     pub strict: bool,
     /// The exit status.
     pub exit: i32,
+    /// `K/N` when only that shard of the files was checked (`--shard`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
 }
 
 impl Summary {
@@ -991,8 +994,13 @@ pub fn summary_line(s: &Summary) -> String {
         1 => "FAILED",
         _ => "ERROR",
     };
+    let shard = s
+        .shard
+        .as_ref()
+        .map(|k| format!(" (shard {k})"))
+        .unwrap_or_default();
     format!(
-        "check {verdict}: {} files, {} solves: {}\n",
+        "check{shard} {verdict}: {} files, {} solves: {}\n",
         s.files,
         s.solves,
         parts.join(", ")
@@ -1029,6 +1037,12 @@ struct JsonReport<'a> {
 /// The `--format json` document: `results` (one row per solve, or per file
 /// that did not load) and `summary`.
 pub fn json_report(files: &[FileReport], strict: bool) -> String {
+    json_report_with(files, &Summary::of(files, strict))
+}
+
+/// [`json_report`] with the summary given (a shard's, `--shard`).
+pub fn json_report_with(files: &[FileReport], summary: &Summary) -> String {
+    let summary = summary.clone();
     let mut results = Vec::new();
     for f in files {
         if f.solves.is_empty() {
@@ -1059,10 +1073,7 @@ pub fn json_report(files: &[FileReport], strict: bool) -> String {
             });
         }
     }
-    let report = JsonReport {
-        results,
-        summary: Summary::of(files, strict),
-    };
+    let report = JsonReport { results, summary };
     let mut text =
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');

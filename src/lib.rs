@@ -61,6 +61,7 @@ pub mod input;
 pub mod lp;
 pub mod output;
 pub mod problem;
+pub mod shard;
 pub mod solve;
 
 // Each stage's modules, also at the crate root (the paths before the stages

@@ -115,6 +115,16 @@ pub struct SolveArgs {
     /// How many more units `--marginal` adds (a number > 0).
     #[arg(long, value_name = "N", requires = "marginal", allow_negative_numbers = true, value_parser = units)]
     pub units: Option<f64>,
+    /// Solve only the K-th of N equal, consecutive slices of the solves
+    /// (base, then scenarios in file order) and print that slice of the
+    /// output: the N outputs concatenated in order are the whole output.
+    #[arg(long, value_name = "K/N", value_parser = shard)]
+    pub shard: Option<crate::shard::Shard>,
+}
+
+/// Parses `--shard K/N` (shared by the commands).
+pub(crate) fn shard(s: &str) -> std::result::Result<crate::shard::Shard, String> {
+    s.parse()
 }
 
 /// Parses `--compare`'s names.
@@ -365,6 +375,10 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         }
         args.scenarios.iter().cloned().map(Some).collect()
     };
+    let total = names.len();
+    let shard = args.shard.unwrap_or(crate::shard::Shard::ALL);
+    let range = shard.range(total);
+    let names: Vec<Option<String>> = names[range.clone()].to_vec();
     if let Some(note) = advice(&problem, args.solver) {
         eprintln!("note: {note}");
     }
@@ -411,10 +425,13 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         solutions.push(solved.solution);
     }
     drop(spinner);
+    // The whole output, or this shard's piece of it (the same bytes
+    // without --shard: one piece from 0 of all).
+    let start = range.start;
     let text = match OutputFormat::from(args.format) {
-        OutputFormat::Table => crate::report::table(&solutions),
-        OutputFormat::Json => crate::report::json(&solutions),
-        OutputFormat::Csv => crate::report::csv(&solutions, args.csv_table.into()),
+        OutputFormat::Table => crate::report::table_piece(&solutions, start),
+        OutputFormat::Json => crate::report::json_piece(&solutions, start, total),
+        OutputFormat::Csv => crate::report::csv_piece(&solutions, start, args.csv_table.into()),
     };
     let failed: Vec<&Solution> = solutions.iter().filter(|s| !s.verification.ok).collect();
     match &args.output {

@@ -146,6 +146,69 @@ pub fn json(solutions: &[Solution]) -> String {
     text
 }
 
+/// The part of [`json`]`(all)` that `part = all[start..start + part.len()]`
+/// gives (`total = all.len()`), so that the pieces of consecutive parts,
+/// concatenated, are [`json`]'s output byte for byte (`--shard`, see
+/// [`crate::shard`]): the opening `[` comes with the first solution, the
+/// closing `]` with the last, and each solution is pretty-printed one
+/// level in, as in the whole array.
+pub fn json_piece(part: &[Solution], start: usize, total: usize) -> String {
+    if part.is_empty() {
+        return String::new();
+    }
+    if total == 1 {
+        return json(part);
+    }
+    let mut out = String::new();
+    if start == 0 {
+        out.push('[');
+    }
+    for (i, s) in part.iter().enumerate() {
+        out.push_str(if start + i == 0 { "\n" } else { ",\n" });
+        let one = json(std::slice::from_ref(s));
+        for (k, line) in one.trim_end_matches('\n').split('\n').enumerate() {
+            if k > 0 {
+                out.push('\n');
+            }
+            out.push_str("  ");
+            out.push_str(line);
+        }
+    }
+    if start + part.len() == total {
+        out.push_str("\n]\n");
+    }
+    out
+}
+
+/// The part of [`csv`]`(all)` that `part = all[start..]` gives: its rows,
+/// and the header line with the first solution, so that consecutive
+/// pieces concatenate to [`csv`]'s output byte for byte.
+pub fn csv_piece(part: &[Solution], start: usize, table: CsvTable) -> String {
+    if part.is_empty() {
+        return String::new();
+    }
+    let text = csv(part, table);
+    if start == 0 {
+        return text;
+    }
+    // The header is one line of plain names (nothing quoted).
+    match text.split_once('\n') {
+        Some((_, rows)) => rows.to_string(),
+        None => String::new(),
+    }
+}
+
+/// The part of [`table`]`(all)` that `part = all[start..]` gives: the
+/// blank line before each solution but the first comes with it.
+pub fn table_piece(part: &[Solution], start: usize) -> String {
+    let mut out = String::new();
+    if start > 0 && !part.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&table(part));
+    out
+}
+
 /// CSV of one kind of row for every solution; the first two columns name
 /// the problem and scenario. Numbers are [`round`]ed to [`DIGITS`]
 /// significant digits.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::backend::{LimitKind, LpFailure, LpOutcome, Method, Sense, Session, SolverKind};
+use crate::backend::{LimitKind, LpFailure, LpOutcome, Method, Sense, Session, Side, SolverKind};
 use crate::components::{Component, split};
 use crate::error::{Error, Hint, Result};
 use crate::model::{Model, build};
@@ -58,6 +58,13 @@ const CHECK_SLACK: f64 = 1e-9;
 /// certificates are far above solver noise.
 const DUAL_CERTIFICATE: f64 = 1e-7;
 
+/// A reduced cost or row dual above this (in absolute value) puts its
+/// column or row on a bound of the optimal face (`docs/design.md`,
+/// "Optimal faces"). The LPs' objectives have coefficients near 1 (item
+/// values in their unit, [`crate::units::value_unit`]; a round's `z`), and
+/// the measured duals are either below 1e-12 or above 1e-4.
+const FACE_TOLERANCE: f64 = 1e-9;
+
 /// Time and LP count of one lexicographic stage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageStat {
@@ -90,6 +97,11 @@ pub struct SolveStats {
     pub stages: Vec<StageStat>,
     /// Independent parts solved as LPs of their own (1 for one LP).
     pub parts: usize,
+    /// Columns and rows fixed by optimal-face restrictions ([`Tuning::face`]).
+    pub face_fixed: usize,
+    /// Times a face restriction fell back on hold rows (a watch fell short,
+    /// or an LP was infeasible with the face fixed); 0 when every fix held.
+    pub face_fallbacks: usize,
 }
 
 impl SolveStats {
@@ -105,6 +117,8 @@ impl SolveStats {
         self.rows += other.rows;
         self.build_seconds += other.build_seconds;
         self.parts += other.parts;
+        self.face_fixed += other.face_fixed;
+        self.face_fallbacks += other.face_fallbacks;
         for stage in other.stages {
             match self.stages.iter_mut().find(|s| s.name == stage.name) {
                 Some(s) => {
@@ -273,6 +287,8 @@ fn solve_part(
         build_seconds: started.elapsed().as_secs_f64(),
         stages: Vec::new(),
         parts: 1,
+        face_fixed: 0,
+        face_fallbacks: 0,
     };
     let backend = opts.solver.backend();
     let mut session = backend.open(&model.lp);
@@ -280,6 +296,10 @@ fn solve_part(
     session.set_deadline(deadline);
     let mut driver = Driver {
         session,
+        face: tuning.face && backend.has_duals(),
+        face_fixes: Vec::new(),
+        base: (model.lp.cols.len(), model.lp.rows.len()),
+        watches: Vec::new(),
         duals: tuning.use_duals && backend.has_duals(),
         freeze: tuning.freeze,
         holds: Vec::new(),
@@ -390,8 +410,34 @@ enum HoldAt {
     Dormant(usize),
 }
 
+/// A bound that a face restriction moved, and what it was before.
+#[derive(Debug, Clone, Copy)]
+enum FaceFix {
+    Col(usize, f64, f64),
+    Row(usize, f64, f64),
+}
+
+/// A tier's shortage optimum `Σ coefs ≥ value` that the optimal face
+/// implies, so that it has no row; checked at every vertex, and made a
+/// row ([`Driver::hold_at_least`]) if one falls short by more than
+/// `slack` or when the face restriction is undone.
+struct Watch {
+    tier: usize,
+    coefs: Vec<(usize, f64)>,
+    value: f64,
+    slack: f64,
+    name: String,
+}
+
 struct Driver<'a> {
     session: Box<dyn Session>,
+    /// Restrict later stages to optimal faces ([`Tuning::face`]).
+    face: bool,
+    /// The bounds face restrictions moved, in order.
+    face_fixes: Vec<FaceFix>,
+    /// Columns and rows of the base LP: the ones face restrictions touch.
+    base: (usize, usize),
+    watches: Vec<Watch>,
     /// Certify blocked pairs with row duals.
     duals: bool,
     /// Freeze settled tiers ([`Tuning::freeze`]).
@@ -487,6 +533,14 @@ impl Driver<'_> {
             }
             match r {
                 Err(LpFailure::Infeasible)
+                    if !self.face_fixes.is_empty() || !self.watches.is_empty() =>
+                {
+                    // A face restriction fixed a bound it should not have
+                    // (or rounding did): undo it, hold by rows from now on.
+                    self.undo_face();
+                }
+                Ok(out) if self.watch_fails(&out) => {}
+                Err(LpFailure::Infeasible)
                     if loosening < MAX_LOOSENING && !self.holds.is_empty() =>
                 {
                     loosening = if loosening == 0.0 {
@@ -548,6 +602,103 @@ impl Driver<'_> {
                 hint,
             }
         })
+    }
+
+    /// Undoes every face restriction and makes every watch a row; face
+    /// restrictions stop.
+    fn undo_face(&mut self) {
+        self.face = false;
+        self.stats.face_fallbacks += 1;
+        for fix in std::mem::take(&mut self.face_fixes).into_iter().rev() {
+            match fix {
+                FaceFix::Col(j, lo, hi) => self.session.set_col_bounds(j, lo, hi),
+                FaceFix::Row(i, lo, hi) => self.session.set_row_bounds(i, lo, hi),
+            }
+        }
+        for w in std::mem::take(&mut self.watches) {
+            self.hold_at_least(&w.coefs, w.value, w.slack, &w.name);
+        }
+    }
+
+    /// Whether the vertex `out` falls short of a watched optimum; each
+    /// that it does becomes a row, for the solve to be repeated.
+    fn watch_fails(&mut self, out: &LpOutcome) -> bool {
+        let short: Vec<usize> = (0..self.watches.len())
+            .filter(|&k| {
+                let w = &self.watches[k];
+                fill_value(&w.coefs, &out.values) < w.value - w.slack
+            })
+            .collect();
+        for &k in short.iter().rev() {
+            let w = self.watches.remove(k);
+            self.hold_at_least(&w.coefs, w.value, w.slack, &w.name);
+            self.stats.face_fallbacks += 1;
+        }
+        !short.is_empty()
+    }
+
+    /// Restricts the LP to the optimal face of the solve that gave `out`:
+    /// every base column nonbasic at a bound with a reduced cost above
+    /// `tolerance` is fixed at that bound, every base row nonbasic at a
+    /// bound with a dual above it becomes an equality there. By
+    /// complementary slackness every optimal plan of that solve has them
+    /// so. Returns how many columns and rows it fixed.
+    fn restrict_face(&mut self, out: &LpOutcome, tolerance: f64) -> (usize, usize) {
+        if !self.face {
+            return (0, 0);
+        }
+        let (Some(basis), Some(row_duals)) = (&out.basis, &out.row_duals) else {
+            return (0, 0);
+        };
+        let (mut cols, mut rows) = (0, 0);
+        for j in 0..self.base.0 {
+            let side = basis.col_side[j];
+            if side == Side::Basic {
+                continue;
+            }
+            let Some((lo, hi)) = self.session.col_bounds(j) else {
+                return (cols, rows);
+            };
+            if lo >= hi {
+                continue;
+            }
+            let dj = basis.col_duals[j];
+            if dj.abs() <= tolerance {
+                continue;
+            }
+            let at = if side == Side::Lower { lo } else { hi };
+            if !at.is_finite() {
+                continue;
+            }
+            self.session.set_col_bounds(j, at, at);
+            self.face_fixes.push(FaceFix::Col(j, lo, hi));
+            cols += 1;
+        }
+        for i in 0..self.base.1 {
+            let side = basis.row_side[i];
+            if side == Side::Basic {
+                continue;
+            }
+            let Some((lo, hi)) = self.session.row_bounds(i) else {
+                return (cols, rows);
+            };
+            if lo >= hi {
+                continue;
+            }
+            let yi = row_duals[i];
+            if yi.abs() <= tolerance {
+                continue;
+            }
+            let at = if side == Side::Lower { lo } else { hi };
+            if !at.is_finite() {
+                continue;
+            }
+            self.session.set_row_bounds(i, at, at);
+            self.face_fixes.push(FaceFix::Row(i, lo, hi));
+            rows += 1;
+        }
+        self.stats.face_fixed += cols + rows;
+        (cols, rows)
     }
 
     /// Adds a row holding `Σ coefs ≥ value − slack`.
@@ -623,6 +774,7 @@ impl Driver<'_> {
         }
         // The pairs' fill-rate holds are implied by the fixed columns.
         self.holds.retain(|h| !matches!(h.at, HoldAt::ColLower(_)));
+        self.watches.retain(|w| w.tier != g);
     }
 }
 
@@ -652,7 +804,19 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
                 let out = d.solve(Sense::Maximise, served)?;
                 let best = out.objective;
                 let slack = shortage_slack(best, m.tier_weighted_demand[g], served);
-                d.hold_at_least(served, best, slack, &format!("hold_shortage[{tier}]"));
+                let name = format!("hold_shortage[{tier}]");
+                if d.face && out.basis.is_some() {
+                    d.restrict_face(&out, FACE_TOLERANCE);
+                    d.watches.push(Watch {
+                        tier: g,
+                        coefs: served.clone(),
+                        value: best,
+                        slack,
+                        name,
+                    });
+                } else {
+                    d.hold_at_least(served, best, slack, &name);
+                }
                 (out, best, slack)
             }
         };
@@ -791,6 +955,7 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
             last = Some(round);
             break;
         }
+        d.restrict_face(&round, FACE_TOLERANCE);
         if d.duals
             && let Some(duals) = &round.row_duals
         {

@@ -9,5 +9,6 @@ mod handsolved;
 mod harness;
 mod properties;
 mod reusable;
+mod shard;
 mod share;
 mod solve;

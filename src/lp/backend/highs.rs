@@ -30,7 +30,7 @@ use std::time::Instant;
 
 use highs_sys as sys;
 
-use super::{Backend, LimitKind, LpFailure, LpOutcome, Method, Sense, Session};
+use super::{Backend, LimitKind, LpFailure, LpOutcome, Method, Sense, Session, Side, VertexBasis};
 use crate::model::Lp;
 
 /// The HiGHS backend.
@@ -68,6 +68,8 @@ const SIMPLEX_DUAL_SIP: sys::HighsInt = 2;
 const SIMPLEX_PRIMAL: sys::HighsInt = 4;
 /// Basis status of a column at its lower bound.
 const AT_LOWER: sys::HighsInt = sys::kHighsBasisStatusLower;
+/// Basis status of a column or row at its upper bound.
+const AT_UPPER: sys::HighsInt = sys::kHighsBasisStatusUpper;
 /// A reduced cost this far on the improving side prices a left-out column
 /// back in: HiGHS's own dual feasibility tolerance.
 const PRICE_TOLERANCE: f64 = 1e-9;
@@ -346,8 +348,8 @@ impl Instance {
         }
     }
 
-    /// Column values and row duals of the last solve.
-    fn solution(&self, cols: usize, rows: usize) -> (Vec<f64>, Vec<f64>) {
+    /// Column values, reduced costs and row duals of the last solve.
+    fn solution(&self, cols: usize, rows: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         let mut values = vec![0.0; cols];
         let mut col_duals = vec![0.0; cols];
         let mut row_values = vec![0.0; rows];
@@ -362,7 +364,7 @@ impl Instance {
                 row_duals.as_mut_ptr(),
             );
         }
-        (values, row_duals)
+        (values, col_duals, row_duals)
     }
 
     /// Basis statuses of columns and rows, if the instance has a valid basis.
@@ -684,7 +686,8 @@ impl HighsSession {
         for _ in 0..MAX_PRICING_PASSES {
             let r = self.restricted.as_ref().expect("restricted copy");
             r.inst.run()?;
-            let (kept_values, row_duals) = r.inst.solution(r.session_col.len(), self.rows);
+            let (kept_values, kept_duals, row_duals) =
+                r.inst.solution(r.session_col.len(), self.rows);
             // A left-out column has cost 0, so its reduced cost is −aⱼᵀπ;
             // it improves a maximisation when positive, a minimisation
             // when negative: `gain` is the improvement per unit.
@@ -698,8 +701,10 @@ impl HighsSession {
                     Sense::Minimise => -d,
                 }
             };
+            // A left-out column fixed at 0 (by the driver's face
+            // restriction) cannot enter.
             let left_out: Vec<(f64, usize)> = (0..self.cols)
-                .filter(|&j| r.slot[j].is_none())
+                .filter(|&j| r.slot[j].is_none() && self.col_hi[j] > 0.0)
                 .map(|j| (gain(j), j))
                 .collect();
             let improving = left_out
@@ -711,11 +716,35 @@ impl HighsSession {
                 for (k, &j) in r.session_col.iter().enumerate() {
                     values[j] = kept_values[k];
                 }
+                // Left out: nonbasic at 0, reduced cost −aⱼᵀπ.
+                let mut col_duals = vec![0.0; self.cols];
+                let mut col_side = vec![Side::Lower; self.cols];
+                for &(g, j) in &left_out {
+                    col_duals[j] = match sense {
+                        Sense::Maximise => g,
+                        Sense::Minimise => -g,
+                    };
+                }
+                let basis = r
+                    .inst
+                    .basis(r.session_col.len(), self.rows)
+                    .map(|(cs, rs)| {
+                        for (k, &j) in r.session_col.iter().enumerate() {
+                            col_duals[j] = kept_duals[k];
+                            col_side[j] = side(cs[k]);
+                        }
+                        Box::new(VertexBasis {
+                            col_duals,
+                            col_side,
+                            row_side: rs.iter().map(|&s| side(s)).collect(),
+                        })
+                    });
                 let objective = objective.iter().map(|&(c, v)| v * values[c]).sum();
                 return Ok(LpOutcome {
                     values,
                     objective,
                     row_duals: Some(row_duals),
+                    basis,
                 });
             }
             let cols: Vec<usize> = left_out
@@ -813,6 +842,14 @@ impl Session for HighsSession {
         }
     }
 
+    fn col_bounds(&self, col: usize) -> Option<(f64, f64)> {
+        Some((*self.col_lo.get(col)?, *self.col_hi.get(col)?))
+    }
+
+    fn row_bounds(&self, row: usize) -> Option<(f64, f64)> {
+        Some((*self.row_lo.get(row)?, *self.row_hi.get(row)?))
+    }
+
     fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome, LpFailure> {
         self.full.set_costs(&mut self.costed, sense, objective);
         if self.method == Method::Primal && self.restricted.is_some() {
@@ -851,7 +888,14 @@ impl Session for HighsSession {
                 self.full.run().map_err(|_| e)?;
             }
         }
-        let (values, row_duals) = self.full.solution(self.cols, self.rows);
+        let (values, col_duals, row_duals) = self.full.solution(self.cols, self.rows);
+        let basis = self.full.basis(self.cols, self.rows).map(|(cs, rs)| {
+            Box::new(VertexBasis {
+                col_duals,
+                col_side: cs.iter().map(|&s| side(s)).collect(),
+                row_side: rs.iter().map(|&s| side(s)).collect(),
+            })
+        });
         if self.method == Method::Primal {
             // Later primal solves run on a restricted copy. Not this one:
             // from another stage's vertex, pricing went one degenerate
@@ -864,7 +908,17 @@ impl Session for HighsSession {
             values,
             objective,
             row_duals: Some(row_duals),
+            basis,
         })
+    }
+}
+
+/// The [`Side`] of a HiGHS basis status.
+fn side(status: sys::HighsInt) -> Side {
+    match status {
+        AT_LOWER => Side::Lower,
+        AT_UPPER => Side::Upper,
+        _ => Side::Basic,
     }
 }
 

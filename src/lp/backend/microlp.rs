@@ -501,6 +501,7 @@ impl Warm {
             values,
             objective,
             row_duals: None,
+            basis: None,
         }
     }
 }

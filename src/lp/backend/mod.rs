@@ -35,6 +35,32 @@ pub struct LpOutcome {
     pub objective: f64,
     /// Row duals, when the backend provides them.
     pub row_duals: Option<Vec<f64>>,
+    /// Reduced costs and basis statuses, when the backend provides them
+    /// (HiGHS): what the driver needs to restrict later stages to this
+    /// solve's optimal face.
+    pub basis: Option<Box<VertexBasis>>,
+}
+
+/// Where a column or a row stands at an optimal vertex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Basic, or nonbasic between its bounds (free): no bound is active.
+    Basic,
+    /// Nonbasic at its lower bound.
+    Lower,
+    /// Nonbasic at its upper bound.
+    Upper,
+}
+
+/// The reduced costs and basis of an optimal vertex.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VertexBasis {
+    /// Reduced cost of every column (the objective's own sense).
+    pub col_duals: Vec<f64>,
+    /// Basis status of every column.
+    pub col_side: Vec<Side>,
+    /// Basis status of every row (of its activity `Σ coef·x`).
+    pub row_side: Vec<Side>,
 }
 
 /// Why a solve gave no optimal vertex.
@@ -150,6 +176,16 @@ pub trait Session {
     fn set_col_bounds(&mut self, col: usize, lo: f64, hi: f64);
     /// Changes a row's bounds.
     fn set_row_bounds(&mut self, row: usize, lo: f64, hi: f64);
+    /// A column's bounds now, if the backend keeps them.
+    fn col_bounds(&self, col: usize) -> Option<(f64, f64)> {
+        let _ = col;
+        None
+    }
+    /// A row's bounds now, if the backend keeps them.
+    fn row_bounds(&self, row: usize) -> Option<(f64, f64)> {
+        let _ = row;
+        None
+    }
     /// Solves with the given sparse objective.
     fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome, LpFailure>;
 }
