@@ -420,6 +420,12 @@ fn solve(args: &SolveArgs) -> Result<i32> {
                 for s in &stats.stages {
                     eprintln!("  {:<32} {:>4} LPs {:>9.3}s", s.name, s.lps, s.seconds);
                 }
+                if stats.face_fixed > 0 || stats.face_fallbacks > 0 {
+                    eprintln!(
+                        "  optimal faces: {} columns and rows fixed, {} fallbacks to hold rows",
+                        stats.face_fixed, stats.face_fallbacks
+                    );
+                }
             });
         }
         solutions.push(solved.solution);

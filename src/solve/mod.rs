@@ -939,7 +939,13 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
     // continues from it in a few pivots, where dual simplex would wander
     // for thousands on these degenerate LPs.
     d.session.set_method(Method::Primal);
-    while !free.is_empty() {
+    loop {
+        // Between rounds, never between a round and its blocked pairs:
+        // the round's level is the max-min over all the pairs it had.
+        settle_fixed_pairs(d, &pairs, &mut free);
+        if free.is_empty() {
+            break;
+        }
         d.session.set_col_bounds(z, 0.0, 1.0);
         let round = d.solve(Sense::Maximise, &[(z, 1.0)])?;
         let level = round_level(round.objective, &free, |i| {
@@ -955,6 +961,7 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
             last = Some(round);
             break;
         }
+        // The checks and later rounds stay on the round's optimal face.
         d.restrict_face(&round, FACE_TOLERANCE);
         if d.duals
             && let Some(duals) = &round.row_duals
@@ -1295,6 +1302,37 @@ fn release(d: &mut Driver, pair: &SwitchedPair, level: f64) {
         value: level,
         slack: FIX_SLACK,
     });
+}
+
+/// Fixes, without an LP, every free pair whose served columns are all
+/// fixed (by optimal faces or a frozen tier): its fill rate is the same in
+/// every plan left, so it is its leximin value, and the leximin of the
+/// others is that of the whole vector without it.
+fn settle_fixed_pairs(d: &mut Driver, pairs: &[Pair], free: &mut Vec<usize>) {
+    if !d.face {
+        return;
+    }
+    let mut settled = Vec::new();
+    for &i in free.iter() {
+        let mut fill = 0.0;
+        let mut fixed = true;
+        for &(c, v) in &pairs[i].fill {
+            match d.session.col_bounds(c) {
+                Some((lo, hi)) if lo == hi => fill += v * lo,
+                _ => {
+                    fixed = false;
+                    break;
+                }
+            }
+        }
+        if fixed {
+            settled.push((i, fill.clamp(0.0, 1.0)));
+        }
+    }
+    for &(i, fill) in &settled {
+        fix(d, &pairs[i], fill);
+    }
+    free.retain(|i| !settled.iter().any(|&(j, _)| j == *i));
 }
 
 /// Holds a pair's fill rate at `level` ([`round_level`]) from now on.
