@@ -180,9 +180,9 @@ pub fn json_piece(part: &[Solution], start: usize, total: usize) -> String {
     out
 }
 
-/// The part of [`csv`]`(all)` that `part = all[start..]` gives: its rows,
+/// The part of [`csv()`]`(all)` that `part = all[start..]` gives: its rows,
 /// and the header line with the first solution, so that consecutive
-/// pieces concatenate to [`csv`]'s output byte for byte.
+/// pieces concatenate to [`csv()`]'s output byte for byte.
 pub fn csv_piece(part: &[Solution], start: usize, table: CsvTable) -> String {
     if part.is_empty() {
         return String::new();

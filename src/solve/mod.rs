@@ -674,8 +674,8 @@ impl Driver<'_> {
             self.face_fixes.push(FaceFix::Col(j, lo, hi));
             cols += 1;
         }
-        for i in 0..self.base.1 {
-            let side = basis.row_side[i];
+        let rows_of = basis.row_side.iter().zip(row_duals.iter());
+        for (i, (&side, &yi)) in rows_of.enumerate().take(self.base.1) {
             if side == Side::Basic {
                 continue;
             }
@@ -685,7 +685,6 @@ impl Driver<'_> {
             if lo >= hi {
                 continue;
             }
-            let yi = row_duals[i];
             if yi.abs() <= tolerance {
                 continue;
             }
