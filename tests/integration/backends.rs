@@ -176,3 +176,34 @@ fn optimal_faces_and_hold_rows_agree() {
     }
     assert!(fixed > 0);
 }
+
+/// A bundled scenario whose routine tier has a pair that the faces settle
+/// (all its served columns fixed) at a round's level: settled between the
+/// round and its certificates, it took the round's max-min with it and a
+/// lone candidate (IN's masks) was blocked at 0.038 instead of 0.142.
+#[cfg(feature = "highs")]
+#[test]
+fn settled_pairs_keep_the_leximin_of_a_bundled_scenario() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/problems/medical-ppe-china-dependence.toml"
+    );
+    let base = allot::load(std::path::Path::new(file)).expect("bundled problem");
+    let p = base.with_scenario(base.scenario("pandemic-wave").expect("scenario"));
+    let rows = Tuning {
+        face: false,
+        ..Tuning::default()
+    };
+    let faces = solve(&p, SolverKind::Highs, Tuning::default());
+    assert_same(
+        "faces vs hold rows",
+        &solve(&p, SolverKind::Highs, rows),
+        &faces,
+    );
+    // Its [expect] cost, 1704.11873.
+    assert!(
+        (faces.cost.total - 1704.11873).abs() < 1e-4,
+        "{}",
+        faces.cost.total
+    );
+}
