@@ -141,35 +141,23 @@ fn frozen_and_held_tiers_agree() {
 #[cfg(feature = "highs")]
 #[test]
 fn optimal_faces_and_hold_rows_agree() {
-    let rows = Tuning {
-        face: false,
-        ..Tuning::default()
-    };
+    let rows = Tuning::default().with_face(false);
     tunings_agree(&[SolverKind::Highs], rows, Tuning::default());
-    let unfrozen = Tuning {
-        freeze: false,
-        ..Tuning::default()
-    };
-    tunings_agree(
-        &[SolverKind::Highs],
-        Tuning {
-            face: false,
-            ..unfrozen
-        },
-        unfrozen,
-    );
+    let unfrozen = Tuning::default().with_freeze(false);
+    tunings_agree(&[SolverKind::Highs], unfrozen.with_face(false), unfrozen);
     // The faces were used (columns and rows fixed), and every fix held:
     // no LP found a fixed bound infeasible, no vertex fell short of a
     // tier's optimum (either would fall back on hold rows, which would
     // hide a wrong fix from the comparison above).
-    let opts = SolveOptions {
-        solver: SolverKind::Highs,
-        ..SolveOptions::default()
-    };
     let mut fixed = 0;
     for p in problems() {
         for tuning in [Tuning::default(), unfrozen] {
-            let (_, stats) = solve_tuned(&p, None, &opts, tuning).expect("solve");
+            let stats = SolveRequest::new(&p)
+                .solver(SolverKind::Highs)
+                .tuning(tuning)
+                .run()
+                .expect("solve")
+                .stats;
             assert_eq!(stats.face_fallbacks, 0, "{}: {stats:?}", p.name);
             fixed += stats.face_fixed;
         }
@@ -190,10 +178,7 @@ fn settled_pairs_keep_the_leximin_of_a_bundled_scenario() {
     );
     let base = allot::load(std::path::Path::new(file)).expect("bundled problem");
     let p = base.with_scenario(base.scenario("pandemic-wave").expect("scenario"));
-    let rows = Tuning {
-        face: false,
-        ..Tuning::default()
-    };
+    let rows = Tuning::default().with_face(false);
     let faces = solve(&p, SolverKind::Highs, Tuning::default());
     assert_same(
         "faces vs hold rows",
