@@ -61,6 +61,24 @@ pub enum Command {
 Exit status: 0 all passed, 1 a result differs (or, with --strict, has no
 expectation), 2 a file does not load, 3 a solve failed.")]
     Check(check::CheckArgs),
+    /// Render a stored JSON result (`allot solve --format json`) as an HTML report.
+    #[command(after_help = "Examples:
+  allot solve problems/chips-taiwan-blockade.toml --all-scenarios --format json -o plan.json
+  allot report plan.json -o report.html
+
+The page is self-contained (inline CSS and SVG, no scripts, nothing
+fetched); `allot solve FILE --format html` makes the same page directly.")]
+    Report(ReportArgs),
+}
+
+/// Options of `allot report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The JSON result (one object or an array, as `allot solve --format json` writes it); `-` reads stdin.
+    pub file: PathBuf,
+    /// Write the page to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `allot solve`.
@@ -156,6 +174,8 @@ pub enum FormatArg {
     Json,
     /// Comma-separated values, one table (see `--csv-table`).
     Csv,
+    /// A self-contained HTML page with charts, rendered from the JSON result.
+    Html,
 }
 
 impl From<FormatArg> for OutputFormat {
@@ -164,6 +184,7 @@ impl From<FormatArg> for OutputFormat {
             FormatArg::Table => OutputFormat::Table,
             FormatArg::Json => OutputFormat::Json,
             FormatArg::Csv => OutputFormat::Csv,
+            FormatArg::Html => OutputFormat::Html,
         }
     }
 }
@@ -225,6 +246,7 @@ impl From<OutputFormat> for FormatArg {
             OutputFormat::Table => FormatArg::Table,
             OutputFormat::Json => FormatArg::Json,
             OutputFormat::Csv => FormatArg::Csv,
+            OutputFormat::Html => FormatArg::Html,
         }
     }
 }
@@ -283,6 +305,7 @@ where
         Command::Solve(args) => solve(&args),
         Command::Validate(args) => validate(&args),
         Command::Check(args) => check::run(&args),
+        Command::Report(args) => report(&args),
     };
     match result {
         Ok(code) => code,
@@ -438,6 +461,8 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         OutputFormat::Table => crate::report::table_piece(&solutions, start),
         OutputFormat::Json => crate::report::json_piece(&solutions, start, total),
         OutputFormat::Csv => crate::report::csv_piece(&solutions, start, args.csv_table.into()),
+        // A page is not cut into pieces: a shard renders the page of its part.
+        OutputFormat::Html => crate::report::html(&solutions),
     };
     let failed: Vec<&Solution> = solutions.iter().filter(|s| !s.verification.ok).collect();
     match &args.output {
@@ -453,6 +478,36 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         };
         term::eprint_error(&message(&e));
         return Ok(e.exit_code());
+    }
+    Ok(0)
+}
+
+fn report(args: &ReportArgs) -> Result<i32> {
+    let text = if args.file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
+            Error::Io {
+                path: PathBuf::from("<stdin>"),
+                source,
+            }
+        })?;
+        text
+    } else {
+        std::fs::read_to_string(&args.file).map_err(|source| Error::Io {
+            path: args.file.clone(),
+            source,
+        })?
+    };
+    let page = crate::output::html::render_str(&text).map_err(|(at, e)| {
+        let at = at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
+        Error::usage(format!(
+            "{}{at}: not an allot result: {e}\n  = help: give the JSON that `allot solve FILE --format json` writes",
+            args.file.display()
+        ))
+    })?;
+    match &args.output {
+        Some(path) => crate::output::write_atomic(path, &page)?,
+        None => print_stdout(&page)?,
     }
     Ok(0)
 }

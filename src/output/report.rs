@@ -16,6 +16,8 @@ pub enum OutputFormat {
     Json,
     /// Comma-separated values, one table (see [`CsvTable`]).
     Csv,
+    /// A self-contained HTML page with charts, rendered from the JSON result.
+    Html,
 }
 
 /// Which table CSV output prints.
@@ -99,6 +101,16 @@ pub fn rounded(s: &Solution) -> Solution {
     for p in &mut s.production {
         p.normal = round(p.normal);
         p.surge = round(p.surge);
+    }
+    for x in &mut s.stock {
+        for v in x
+            .on_hand
+            .iter_mut()
+            .chain(&mut x.demand)
+            .chain(&mut x.served)
+        {
+            *v = round(*v);
+        }
     }
     s.verification.max_violation = round(s.verification.max_violation);
     if let Some(c) = &mut s.compare {
@@ -207,6 +219,25 @@ pub fn table_piece(part: &[Solution], start: usize) -> String {
     }
     out.push_str(&table(part));
     out
+}
+
+/// The JSON result as a value (the numbers of [`json`]; keys in the
+/// value's own order), for renderers that read the JSON contract.
+pub fn json_value(solutions: &[Solution]) -> serde_json::Value {
+    let solutions: Vec<Solution> = solutions.iter().map(rounded).collect();
+    let value = match solutions.as_slice() {
+        [one] => serde_json::to_value(one),
+        many => serde_json::to_value(many),
+    };
+    // Plain structs of strings and finite numbers always convert.
+    value.unwrap_or(serde_json::Value::Null)
+}
+
+/// The HTML report of the solutions (see [`crate::output::html`]).
+pub fn html(solutions: &[Solution]) -> String {
+    crate::output::html::render_value(json_value(solutions)).unwrap_or_else(|e| {
+        format!("<!DOCTYPE html>\n<p>The report could not be rendered: {e}</p>\n")
+    })
 }
 
 /// CSV of one kind of row for every solution; the first two columns name
@@ -753,6 +784,9 @@ mod tests {
                 })
                 .collect(),
             shipments: Vec::new(),
+            periods: 1,
+            stock: Vec::new(),
+            lanes: Vec::new(),
             production: Vec::new(),
             verification: Verification {
                 max_violation: 0.0,
