@@ -278,8 +278,8 @@ fn stock_over_time(p: &Problem, plan: &Plan, clean: &dyn Fn(f64) -> f64) -> Vec<
     for (i, s) in p.supply.iter().enumerate() {
         let j = pair(s.ally, s.item);
         used[j] = true;
-        for t in 0..t_len {
-            flow[j][t] += plan.make[i][t] + plan.surge[i][t];
+        for (f, (m, x)) in flow[j].iter_mut().zip(plan.make[i].iter().zip(&plan.surge[i])) {
+            *f += m + x;
         }
     }
     for (i, d) in p.demand.iter().enumerate() {

@@ -231,7 +231,7 @@ fn overview(runs: &[Run], tiers: &[String]) -> Markup {
 
 fn run_section(i: usize, r: &Run, several: bool) -> Markup {
     let tiers: Vec<String> = r.tiers.iter().map(|t| t.tier.clone()).collect();
-    let heading = if several {
+    let heading = if several || r.scenario.is_some() {
         format!("{}: {}", r.problem, run_name(r))
     } else {
         format!("{}: the plan", r.problem)
