@@ -278,7 +278,10 @@ fn stock_over_time(p: &Problem, plan: &Plan, clean: &dyn Fn(f64) -> f64) -> Vec<
     for (i, s) in p.supply.iter().enumerate() {
         let j = pair(s.ally, s.item);
         used[j] = true;
-        for (f, (m, x)) in flow[j].iter_mut().zip(plan.make[i].iter().zip(&plan.surge[i])) {
+        for (f, (m, x)) in flow[j]
+            .iter_mut()
+            .zip(plan.make[i].iter().zip(&plan.surge[i]))
+        {
             *f += m + x;
         }
     }
