@@ -18,7 +18,9 @@
 //! relative difference of tier shortages, fill rates and cost).
 //! `--child SIZE SOLVER [--parallel-simplex]` runs one solve in this
 //! process and prints its JSON; with `--progress` it also prints each
-//! stage's start time on stderr.
+//! stage's start time on stderr; with `--hold-rows` it holds each tier's
+//! shortage by a row instead of restricting to optimal faces
+//! (`Tuning::face`), to compare the two.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -51,7 +53,7 @@ fn size_arg(z: &Size) -> String {
 }
 
 /// In the child: solve once and print the statistics and results as JSON.
-fn child(size: Size, solver: &str, show_progress: bool, parallel_simplex: bool) {
+fn child(size: Size, solver: &str, show_progress: bool, parallel_simplex: bool, hold_rows: bool) {
     let solver = SolverKind::from_name(solver).expect("solver");
     let problem = size.problem();
     let started = Instant::now();
@@ -62,7 +64,8 @@ fn child(size: Size, solver: &str, show_progress: bool, parallel_simplex: bool) 
     };
     let mut request = SolveRequest::new(&problem)
         .solver(solver)
-        .parallel_simplex(parallel_simplex);
+        .parallel_simplex(parallel_simplex)
+        .tuning(allot::solve::Tuning::default().with_face(!hold_rows));
     if show_progress {
         request = request.progress(&progress);
     }
@@ -79,6 +82,8 @@ fn child(size: Size, solver: &str, show_progress: bool, parallel_simplex: bool) 
         "fills": solution.fill.iter().map(|f| f.fill_rate).collect::<Vec<_>>(),
         "cost": solution.cost.total,
         "verified": solution.verification.ok,
+        "face_fixed": stats.face_fixed,
+        "face_fallbacks": stats.face_fallbacks,
     });
     println!("{out}");
 }
@@ -241,6 +246,7 @@ fn main() {
             &args[2],
             flag("--progress"),
             flag("--parallel-simplex"),
+            flag("--hold-rows"),
         );
         return;
     }

@@ -67,8 +67,7 @@ use crate::problem::{Expectation, Problem};
 use crate::solution::{Solution, Status};
 use crate::solve::{SolveOptions, SolveRequest};
 
-/// Default relative tolerance of `[expect]` (SPEC §7).
-pub const DEFAULT_TOLERANCE: f64 = 1e-6;
+pub use crate::problem::DEFAULT_TOLERANCE;
 
 /// Significant digits of the numbers in a FAIL line.
 pub const REPORT_DIGITS: usize = 9;
@@ -86,6 +85,18 @@ pub struct CheckOptions {
     pub jobs: usize,
     /// Wall-clock limit of each solve ([`SolveOptions::time_limit`]).
     pub time_limit: Option<std::time::Duration>,
+    /// How a failed solve's error is worded in the report (default: its
+    /// `Display`, whose hints name options; the command line's name flags).
+    pub wording: Option<fn(&Error) -> String>,
+    /// Called with every problem that loaded, and the backend, before the
+    /// solves start.
+    pub before_solving: Option<fn(&Problem, SolverKind)>,
+}
+
+impl CheckOptions {
+    fn word(&self, e: &Error) -> String {
+        self.wording.map_or_else(|| e.to_string(), |word| word(e))
+    }
 }
 
 /// The verdict on one solve.
@@ -203,7 +214,7 @@ fn worse(a: i32, b: i32) -> i32 {
 }
 
 /// Counts over a whole run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// Problem files found.
     pub files: usize,
@@ -225,6 +236,9 @@ pub struct Summary {
     pub strict: bool,
     /// The exit status.
     pub exit: i32,
+    /// `K/N` when only that shard of the files was checked (`--shard`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
 }
 
 impl Summary {
@@ -444,6 +458,13 @@ pub fn check_files(
     on_file: &mut dyn FnMut(&FileReport),
 ) -> Vec<FileReport> {
     let loaded: Vec<Result<Loaded>> = files.iter().map(|p| load_file(p)).collect();
+    // Before any long solve starts (the command line advises a faster
+    // backend there, as `allot solve` does).
+    if let Some(before) = opts.before_solving {
+        for l in loaded.iter().flatten() {
+            before(&l.problem, opts.solver);
+        }
+    }
     // One job per (file, solve); solve 0 is the base problem.
     let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
     let mut pending: Vec<usize> = vec![0; files.len()];
@@ -574,7 +595,7 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
         };
         match result {
             Err(e) => {
-                report.message = Some(e.to_string().trim_end().to_string());
+                report.message = Some(opts.word(&e).trim_end().to_string());
                 report.error_code = e.exit_code();
             }
             Ok(Run::Plan(plan)) => {
@@ -619,7 +640,7 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
                     violation: s.verification.max_violation,
                     tolerance: crate::verify::TOLERANCE,
                 };
-                report.message = Some(e.to_string());
+                report.message = Some(opts.word(&e));
                 report.error_code = e.exit_code();
             }
             Ok(Run::Solve(s)) => {
@@ -1108,8 +1129,13 @@ pub fn summary_line(s: &Summary) -> String {
         1 => "FAILED",
         _ => "ERROR",
     };
+    let shard = s
+        .shard
+        .as_ref()
+        .map(|k| format!(" (shard {k})"))
+        .unwrap_or_default();
     format!(
-        "check {verdict}: {} files, {} solves: {}\n",
+        "check{shard} {verdict}: {} files, {} solves: {}\n",
         s.files,
         s.solves,
         parts.join(", ")
@@ -1147,6 +1173,12 @@ struct JsonReport<'a> {
 /// The `--format json` document: `results` (one row per solve, or per file
 /// that did not load) and `summary`.
 pub fn json_report(files: &[FileReport], strict: bool) -> String {
+    json_report_with(files, &Summary::of(files, strict))
+}
+
+/// [`json_report`] with the summary given (a shard's, `--shard`).
+pub fn json_report_with(files: &[FileReport], summary: &Summary) -> String {
+    let summary = summary.clone();
     let mut results = Vec::new();
     for f in files {
         if f.solves.is_empty() {
@@ -1179,10 +1211,7 @@ pub fn json_report(files: &[FileReport], strict: bool) -> String {
             });
         }
     }
-    let report = JsonReport {
-        results,
-        summary: Summary::of(files, strict),
-    };
+    let report = JsonReport { results, summary };
     let mut text =
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');

@@ -1,5 +1,8 @@
 //! One error type for the whole flow. Each variant carries every fact its
-//! message needs and knows its exit code (SPEC §6).
+//! message needs and knows its exit status (SPEC §6, [`ExitStatus`]). What
+//! to try next is a [`Hint`], worded here without naming any command-line
+//! flag; the `allot` command words it with its flags
+//! ([`Error::render_with`]).
 
 use std::path::PathBuf;
 
@@ -48,7 +51,7 @@ pub enum Error {
         diagnostic: Box<Diagnostic>,
     },
     /// The LP solver failed or hit a limit.
-    #[error("solver {backend} failed on `{problem}` at stage {stage}: {message}\n  = help: {help}")]
+    #[error("{}", solver_text(problem, backend, stage, message, hint.text()))]
     Solver {
         /// The problem (and scenario) name.
         problem: String,
@@ -59,12 +62,10 @@ pub enum Error {
         /// What the solver said.
         message: String,
         /// What to try.
-        help: String,
+        hint: Hint,
     },
     /// The solved plan breaks the problem's own rules by more than the tolerance.
-    #[error(
-        "the plan for `{problem}` fails verification: {detail} (violation {violation:.3e} > {tolerance:.0e})\n  = help: this is a solver or model bug; try --solver with another backend and report the problem file"
-    )]
+    #[error("{}", verification_text(problem, detail, *violation, *tolerance, Hint::OtherBackend.text()))]
     Verification {
         /// The problem (and scenario) name.
         problem: String,
@@ -75,6 +76,82 @@ pub enum Error {
         /// The allowed size.
         tolerance: f64,
     },
+}
+
+/// What to try after a solver failure or a plan that fails verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Hint {
+    /// The time limit was reached: raise it, and with the embedded backend
+    /// (`try_highs`) try HiGHS.
+    RaiseTimeLimit {
+        /// The solve ran on the embedded backend.
+        try_highs: bool,
+    },
+    /// Another limit of the solver: raise it or try another backend.
+    RaiseLimit,
+    /// A failure that should not happen for a valid problem.
+    Report,
+    /// A solve that ended without solving an LP.
+    ReportProblem,
+    /// A plan that fails verification: a solver or model bug.
+    OtherBackend,
+}
+
+impl Hint {
+    /// The hint in the library's words (naming options, not flags).
+    pub fn text(self) -> &'static str {
+        match self {
+            Hint::RaiseTimeLimit { try_highs: true } => {
+                "raise the time limit, or try the HiGHS backend (much faster on large problems)"
+            }
+            Hint::RaiseTimeLimit { try_highs: false } => "raise the time limit",
+            Hint::RaiseLimit => "raise the limit or try another backend",
+            Hint::Report => {
+                "this should not happen for a valid problem; try another backend and report the file"
+            }
+            Hint::ReportProblem => "report the problem file",
+            Hint::OtherBackend => {
+                "this is a solver or model bug; try another backend and report the problem file"
+            }
+        }
+    }
+}
+
+/// allot's exit statuses (SPEC §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ExitStatus {
+    /// Solved; for `check`, every check passed.
+    Success = 0,
+    /// A regression check failed.
+    CheckFailed = 1,
+    /// Bad input or usage.
+    BadInput = 2,
+    /// The solver failed or hit a limit, or the plan failed verification.
+    SolverFailed = 3,
+}
+
+impl ExitStatus {
+    /// The process exit code.
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}
+
+fn solver_text(problem: &str, backend: &str, stage: &str, message: &str, help: &str) -> String {
+    format!("solver {backend} failed on `{problem}` at stage {stage}: {message}\n  = help: {help}")
+}
+
+fn verification_text(
+    problem: &str,
+    detail: &str,
+    violation: f64,
+    tolerance: f64,
+    help: &str,
+) -> String {
+    format!(
+        "the plan for `{problem}` fails verification: {detail} (violation {violation:.3e} > {tolerance:.0e})\n  = help: {help}"
+    )
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {
@@ -92,16 +169,57 @@ fn render(diagnostics: &[Diagnostic]) -> String {
 }
 
 impl Error {
-    /// The process exit status for this error (SPEC §6): 2 for bad input or
+    /// The exit status for this error (SPEC §6): 2 for bad input or
     /// usage, 3 when the solver failed, hit a limit or produced a plan that
     /// fails verification.
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_status(&self) -> ExitStatus {
         match self {
             Error::Io { .. }
             | Error::Invalid { .. }
             | Error::Usage { .. }
-            | Error::TooLarge { .. } => 2,
-            Error::Solver { .. } | Error::Verification { .. } => 3,
+            | Error::TooLarge { .. } => ExitStatus::BadInput,
+            Error::Solver { .. } | Error::Verification { .. } => ExitStatus::SolverFailed,
+        }
+    }
+
+    /// [`Error::exit_status`] as a process exit code.
+    pub fn exit_code(&self) -> i32 {
+        self.exit_status().code()
+    }
+
+    /// The hint of a solver or verification error.
+    pub fn hint(&self) -> Option<Hint> {
+        match self {
+            Error::Solver { hint, .. } => Some(*hint),
+            Error::Verification { .. } => Some(Hint::OtherBackend),
+            _ => None,
+        }
+    }
+
+    /// The message, with the hint (if any) worded by `word` instead of
+    /// [`Hint::text`]: the command line names its flags this way.
+    pub fn render_with(&self, word: impl Fn(Hint) -> String) -> String {
+        match self {
+            Error::Solver {
+                problem,
+                backend,
+                stage,
+                message,
+                hint,
+            } => solver_text(problem, backend, stage, message, &word(*hint)),
+            Error::Verification {
+                problem,
+                detail,
+                violation,
+                tolerance,
+            } => verification_text(
+                problem,
+                detail,
+                *violation,
+                *tolerance,
+                &word(Hint::OtherBackend),
+            ),
+            other => other.to_string(),
         }
     }
 

@@ -63,6 +63,7 @@ pub mod lp;
 pub mod output;
 pub mod plan;
 pub mod problem;
+pub mod shard;
 pub mod solve;
 
 // Each stage's modules, also at the crate root (the paths before the stages

@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 
 use super::print_stdout;
 use crate::check::{
-    CheckOptions, FileReport, Summary, check_files, discover, json_report, label, summary_line,
-    text_lines,
+    CheckOptions, FileReport, Summary, check_files, discover, json_report_with, label,
+    summary_line, text_lines,
 };
 use crate::error::{Error, Result};
 use crate::lp::backend::SolverKind;
@@ -41,6 +41,10 @@ pub struct CheckArgs {
     /// solver error: exit status 3).
     #[arg(long, value_name = "SECONDS", value_parser = super::seconds)]
     pub time_limit: Option<std::time::Duration>,
+    /// Check only the K-th of N equal, consecutive slices of the files found
+    /// (in the order they are listed); the summary counts that slice.
+    #[arg(long, value_name = "K/N", value_parser = super::shard)]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// Output formats of `allot check`.
@@ -56,13 +60,22 @@ pub enum CheckFormat {
 /// `allot check`: prints the report (text lines as files finish, or one
 /// JSON document at the end) and returns the exit status.
 pub fn run(args: &CheckArgs) -> Result<i32> {
-    let files = discover(&args.paths)?;
+    let mut files = discover(&args.paths)?;
+    if let Some(shard) = args.shard {
+        files = files[shard.range(files.len())].to_vec();
+    }
     let opts = CheckOptions {
         solver: args.solver,
         strict: args.strict,
         bless: args.bless,
         jobs: args.jobs.unwrap_or(0),
         time_limit: args.time_limit,
+        wording: Some(super::message),
+        before_solving: Some(|p, solver| {
+            if let Some(note) = super::advice(p, solver) {
+                eprintln!("note: {note}");
+            }
+        }),
     };
     let mut print_error: Option<Error> = None;
     let mut on_file = |f: &FileReport| {
@@ -88,10 +101,11 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
     if let Some(e) = print_error {
         return Err(e);
     }
-    let summary = Summary::of(&reports, args.strict);
+    let mut summary = Summary::of(&reports, args.strict);
+    summary.shard = args.shard.map(|k| k.to_string());
     match args.format {
         CheckFormat::Text => print_stdout(&summary_line(&summary))?,
-        CheckFormat::Json => print_stdout(&json_report(&reports, args.strict))?,
+        CheckFormat::Json => print_stdout(&json_report_with(&reports, &summary))?,
     }
     Ok(summary.exit)
 }

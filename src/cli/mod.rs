@@ -13,7 +13,7 @@ pub mod check;
 pub mod term;
 
 use crate::backend::SolverKind;
-use crate::error::{Error, Result};
+use crate::error::{Error, Hint, Result};
 use crate::report::{CsvTable, OutputFormat};
 use crate::solution::Solution;
 use crate::solve::SolveRequest;
@@ -74,6 +74,14 @@ the expected figures are unique; the placement and the per-case figures are
 one optimal plan's. Exit status: 0 planned, 2 bad input or usage, 3 the
 solver failed or hit a limit.")]
     Plan(PlanArgs),
+    /// Render a stored JSON result (`allot solve --format json`) as an HTML report.
+    #[command(after_help = "Examples:
+  allot solve problems/chips-taiwan-blockade.toml --all-scenarios --format json -o plan.json
+  allot report plan.json -o report.html
+
+The page is self-contained (inline CSS and SVG, no scripts, nothing
+fetched); `allot solve FILE --format html` makes the same page directly.")]
+    Report(ReportArgs),
 }
 
 /// Output formats of `allot plan`.
@@ -116,6 +124,16 @@ pub struct PlanArgs {
     /// the stage reached.
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     pub time_limit: Option<Duration>,
+}
+
+/// Options of `allot report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The JSON result (one object or an array, as `allot solve --format json` writes it); `-` reads stdin.
+    pub file: PathBuf,
+    /// Write the page to FILE (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `allot solve`.
@@ -170,6 +188,16 @@ pub struct SolveArgs {
     /// How many more units `--marginal` adds (a number > 0).
     #[arg(long, value_name = "N", requires = "marginal", allow_negative_numbers = true, value_parser = units)]
     pub units: Option<f64>,
+    /// Solve only the K-th of N equal, consecutive slices of the solves
+    /// (base, then scenarios in file order) and print that slice of the
+    /// output: the N outputs concatenated in order are the whole output.
+    #[arg(long, value_name = "K/N", value_parser = shard)]
+    pub shard: Option<crate::shard::Shard>,
+}
+
+/// Parses `--shard K/N` (shared by the commands).
+pub(crate) fn shard(s: &str) -> std::result::Result<crate::shard::Shard, String> {
+    s.parse()
 }
 
 /// Parses `--compare`'s names.
@@ -201,6 +229,8 @@ pub enum FormatArg {
     Json,
     /// Comma-separated values, one table (see `--csv-table`).
     Csv,
+    /// A self-contained HTML page with charts, rendered from the JSON result.
+    Html,
 }
 
 impl From<FormatArg> for OutputFormat {
@@ -209,6 +239,7 @@ impl From<FormatArg> for OutputFormat {
             FormatArg::Table => OutputFormat::Table,
             FormatArg::Json => OutputFormat::Json,
             FormatArg::Csv => OutputFormat::Csv,
+            FormatArg::Html => OutputFormat::Html,
         }
     }
 }
@@ -270,6 +301,7 @@ impl From<OutputFormat> for FormatArg {
             OutputFormat::Table => FormatArg::Table,
             OutputFormat::Json => FormatArg::Json,
             OutputFormat::Csv => FormatArg::Csv,
+            OutputFormat::Html => FormatArg::Html,
         }
     }
 }
@@ -329,14 +361,51 @@ where
         Command::Validate(args) => validate(&args),
         Command::Check(args) => check::run(&args),
         Command::Plan(args) => plan(&args),
+        Command::Report(args) => report(&args),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            term::eprint_error(&e.to_string());
+            term::eprint_error(&message(&e));
             e.exit_code()
         }
     }
+}
+
+/// An error's message as the command line words it: its hints name flags.
+pub fn message(e: &Error) -> String {
+    e.render_with(|hint| {
+        match hint {
+            Hint::RaiseTimeLimit { try_highs: true } => {
+                "raise --time-limit, or try --solver highs (much faster on large problems)"
+            }
+            Hint::RaiseTimeLimit { try_highs: false } => "raise --time-limit",
+            Hint::RaiseLimit => "raise the limit or try another --solver",
+            Hint::Report => {
+                "this should not happen for a valid problem; try another --solver and report the file"
+            }
+            Hint::OtherBackend => {
+                "this is a solver or model bug; try --solver with another backend and report the problem file"
+            }
+            other => other.text(),
+        }
+        .to_string()
+    })
+}
+
+/// The note printed before solving when `solver` is likely to be slow on
+/// `p`: the embedded backend on a problem of national scale.
+pub(crate) fn advice(p: &crate::Problem, solver: SolverKind) -> Option<String> {
+    let columns = crate::solve::likely_slow(p, solver)?;
+    let how = if SolverKind::from_name("highs").is_some() {
+        "try `--solver highs`"
+    } else {
+        "`--solver highs` (a build with `cargo build --release --features highs`) is much faster"
+    };
+    Some(format!(
+        "`{}` has about {columns} LP columns: the embedded solver may need minutes or more; {how}",
+        p.name
+    ))
 }
 
 /// Writes `text` to stdout; a closed pipe is not an error.
@@ -385,7 +454,11 @@ fn solve(args: &SolveArgs) -> Result<i32> {
         }
         args.scenarios.iter().cloned().map(Some).collect()
     };
-    if let Some(note) = crate::solve::advice(&problem, args.solver) {
+    let total = names.len();
+    let shard = args.shard.unwrap_or(crate::shard::Shard::ALL);
+    let range = shard.range(total);
+    let names: Vec<Option<String>> = names[range.clone()].to_vec();
+    if let Some(note) = advice(&problem, args.solver) {
         eprintln!("note: {note}");
     }
     let spinner = term::Spinner::start();
@@ -426,15 +499,26 @@ fn solve(args: &SolveArgs) -> Result<i32> {
                 for s in &stats.stages {
                     eprintln!("  {:<32} {:>4} LPs {:>9.3}s", s.name, s.lps, s.seconds);
                 }
+                if stats.face_fixed > 0 || stats.face_fallbacks > 0 {
+                    eprintln!(
+                        "  optimal faces: {} columns and rows fixed, {} fallbacks to hold rows",
+                        stats.face_fixed, stats.face_fallbacks
+                    );
+                }
             });
         }
         solutions.push(solved.solution);
     }
     drop(spinner);
+    // The whole output, or this shard's piece of it (the same bytes
+    // without --shard: one piece from 0 of all).
+    let start = range.start;
     let text = match OutputFormat::from(args.format) {
-        OutputFormat::Table => crate::report::table(&solutions),
-        OutputFormat::Json => crate::report::json(&solutions),
-        OutputFormat::Csv => crate::report::csv(&solutions, args.csv_table.into()),
+        OutputFormat::Table => crate::report::table_piece(&solutions, start),
+        OutputFormat::Json => crate::report::json_piece(&solutions, start, total),
+        OutputFormat::Csv => crate::report::csv_piece(&solutions, start, args.csv_table.into()),
+        // A page is not cut into pieces: a shard renders the page of its part.
+        OutputFormat::Html => crate::report::html(&solutions),
     };
     let failed: Vec<&Solution> = solutions.iter().filter(|s| !s.verification.ok).collect();
     match &args.output {
@@ -448,7 +532,7 @@ fn solve(args: &SolveArgs) -> Result<i32> {
             violation: s.verification.max_violation,
             tolerance: crate::verify::TOLERANCE,
         };
-        term::eprint_error(&e.to_string());
+        term::eprint_error(&message(&e));
         return Ok(e.exit_code());
     }
     Ok(0)
@@ -572,6 +656,36 @@ fn plan(args: &PlanArgs) -> Result<i32> {
     Ok(0)
 }
 
+fn report(args: &ReportArgs) -> Result<i32> {
+    let text = if args.file.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
+            Error::Io {
+                path: PathBuf::from("<stdin>"),
+                source,
+            }
+        })?;
+        text
+    } else {
+        std::fs::read_to_string(&args.file).map_err(|source| Error::Io {
+            path: args.file.clone(),
+            source,
+        })?
+    };
+    let page = crate::output::html::render_str(&text).map_err(|(at, e)| {
+        let at = at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
+        Error::usage(format!(
+            "{}{at}: not an allot result: {e}\n  = help: give the JSON that `allot solve FILE --format json` writes",
+            args.file.display()
+        ))
+    })?;
+    match &args.output {
+        Some(path) => crate::output::write_atomic(path, &page)?,
+        None => print_stdout(&page)?,
+    }
+    Ok(0)
+}
+
 fn validate(args: &ValidateArgs) -> Result<i32> {
     let mut code = 0;
     for file in &args.files {
@@ -593,7 +707,7 @@ fn validate(args: &ValidateArgs) -> Result<i32> {
                 ))?;
             }
             Err(e) => {
-                term::eprint_error(&e.to_string());
+                term::eprint_error(&message(&e));
                 code = code.max(e.exit_code());
             }
         }

@@ -421,6 +421,7 @@ fn hint(key: &str) -> Option<&'static str> {
         "lead_time" => "a whole number of periods ≥ 0, e.g. `lead_time = 2`",
         "from" | "to" => "an ally id, an array of ids, or \"*\" for every ally",
         "bidirectional" => "true or false",
+        "reusable" => "true or false, e.g. `reusable = true`",
         "items" => "[[items]] tables, each with an `id`",
         "allies" => "[[allies]] tables, each with an `id`",
         "supply" => "[[supply]] tables, each with `ally` and `item`",

@@ -80,6 +80,8 @@ pub struct RawItem {
     pub unit: Option<String>,
     /// Weight of one unit of shortage (> 0, default 1).
     pub value: Option<Spanned<f64>>,
+    /// Serves again every period it is on hand (SPEC §8; default false).
+    pub reusable: Option<bool>,
 }
 
 /// `[[allies]]`.

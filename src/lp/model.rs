@@ -5,7 +5,8 @@
 //!
 //! Only columns that can be non-zero are created: no `x` for lanes closed in
 //! a period or dispatches arriving after T, no `p`/`s`/`u` where the bound is
-//! 0, no reserve columns where there is no reserve. Single-item lane
+//! 0, no reserve columns where there is no reserve (nor for a reusable
+//! item, SPEC §8, whose reserve serves every period). Single-item lane
 //! capacities become column bounds; other capacities and export limits are
 //! rows, and only where finite.
 
@@ -239,9 +240,10 @@ pub fn build(p: &Problem) -> Model {
     }
 
     // Reserve: r[t] = r[t-1] - w[t], w[t] ≤ Σ_g u[t].
+    // A reusable item's reserve is not drawn: it serves every period (§8).
     let mut draw = vec![vec![None; t_len]; p.supply.len()];
     for (i, s) in p.supply.iter().enumerate() {
-        if s.reserve <= 0.0 {
+        if s.reserve <= 0.0 || p.items[s.item].reusable {
             continue;
         }
         let n = supply_node[i];
@@ -288,10 +290,14 @@ pub fn build(p: &Problem) -> Model {
         }
     }
 
-    // Free stock balance per node and period.
+    // Free stock balance per node and period. For a reusable item (§8) the
+    // balance has no serving terms (serving uses units, it does not use
+    // them up), and a row per period with demand caps what is served by
+    // what is on hand: Σ_g u[t] − f[t] ≤ reserve.
     let mut stock_rows = HashMap::new();
     for (n, &(a, k)) in node_keys.iter().enumerate() {
         let sup = supply_of[n];
+        let reusable = p.items[k].reusable;
         let mut prev_f: Option<usize> = None;
         for t in 0..t_len {
             let f = lp.col(
@@ -316,7 +322,9 @@ pub fn build(p: &Problem) -> Model {
             }
             coefs.extend(inflow[n][t].iter().map(|&c| (c, -1.0)));
             coefs.extend(outflow[n][t].iter().map(|&c| (c, 1.0)));
-            coefs.extend(served_at[n][t].iter().map(|&c| (c, 1.0)));
+            if !reusable {
+                coefs.extend(served_at[n][t].iter().map(|&c| (c, 1.0)));
+            }
             let rhs = match (t, sup) {
                 (0, Some(i)) => p.supply[i].stock - p.supply[i].reserve,
                 _ => 0.0,
@@ -330,6 +338,17 @@ pub fn build(p: &Problem) -> Model {
                 rhs,
                 rhs,
             );
+            if reusable && !served_at[n][t].is_empty() {
+                let mut coefs: Vec<(usize, f64)> =
+                    served_at[n][t].iter().map(|&c| (c, 1.0)).collect();
+                coefs.push((f, -1.0));
+                lp.row(
+                    format!("in_use[{},{},t{}]", ally(a), item(k), t + 1),
+                    coefs,
+                    f64::NEG_INFINITY,
+                    sup.map_or(0.0, |i| p.supply[i].reserve),
+                );
+            }
             prev_f = Some(f);
         }
         // Export limits.

@@ -204,6 +204,9 @@ pub struct Shape {
     pub demand: Vec<DemandShape>,
     /// Lane entries, one per direction.
     pub lanes: Vec<LaneShape>,
+    /// Per item, whether it is reusable (SPEC §8); missing entries are
+    /// not.
+    pub reusable: Vec<bool>,
 }
 
 /// What makes a problem too large.
@@ -311,12 +314,9 @@ impl Shape {
         for d in &self.demand {
             demand_at.entry((d.ally, d.item)).or_default().push(d);
         }
-        let (mut draw, mut draw_nz) = (0u64, 0u64);
-        for s in self.supply.iter().filter(|s| s.reserve) {
-            let Some(ds) = demand_at.get(&(s.ally, s.item)) else {
-                continue;
-            };
-            let drawn = if ds.iter().any(|d| d.positive == Periods::All) {
+        // The periods with any demand at a node.
+        let served_periods = |ds: &[&DemandShape]| -> u64 {
+            if ds.iter().any(|d| d.positive == Periods::All) {
                 t
             } else {
                 let mut union: Vec<usize> = ds
@@ -330,7 +330,19 @@ impl Shape {
                 union.sort_unstable();
                 union.dedup();
                 union.len() as u64
+            }
+        };
+        let reusable = |k: usize| self.reusable.get(k).copied().unwrap_or(false);
+        let (mut draw, mut draw_nz) = (0u64, 0u64);
+        for s in self
+            .supply
+            .iter()
+            .filter(|s| s.reserve && !reusable(s.item))
+        {
+            let Some(ds) = demand_at.get(&(s.ally, s.item)) else {
+                continue;
             };
+            let drawn = served_periods(ds);
             if drawn == 0 {
                 continue;
             }
@@ -339,6 +351,16 @@ impl Shape {
             // w and every served column at the node in those periods.
             let served = sum(&mut ds.iter().map(|d| d.positive.count(t)));
             draw_nz = sum(&mut [draw_nz, drawn.saturating_mul(4) - 1, served].into_iter());
+        }
+
+        // Reusable items (SPEC §8): a row per period with demand at the
+        // node, with its served columns (counted with the balance rows'
+        // below) and its stock column.
+        let mut in_use = 0u64;
+        for ((_, k), ds) in &demand_at {
+            if reusable(*k) {
+                in_use = in_use.saturating_add(served_periods(ds));
+            }
         }
 
         // Export limits: a row per limited period of a node with outgoing
@@ -387,7 +409,7 @@ impl Shape {
         let stock = n.saturating_mul(t);
         let draws = draw.saturating_mul(2);
         let variables = sum(&mut [ship, make, surge, serve, draws, stock].into_iter());
-        let rows = sum(&mut [draws, stock, export_rows, cap_rows].into_iter());
+        let rows = sum(&mut [draws, stock, export_rows, cap_rows, in_use].into_iter());
         let balance_nz = sum(&mut [
             n.saturating_mul(t.saturating_mul(2).saturating_sub(1)),
             make,
@@ -397,7 +419,7 @@ impl Shape {
             serve,
         ]
         .into_iter());
-        let nonzeros = sum(&mut [balance_nz, draw_nz, export_nz, cap_nz].into_iter());
+        let nonzeros = sum(&mut [balance_nz, draw_nz, export_nz, cap_nz, in_use].into_iter());
         Estimate {
             variables,
             rows,
@@ -592,6 +614,7 @@ pub fn of_problem(p: &Problem) -> Shape {
         periods: t as u64,
         allies: p.allies.len(),
         items: p.items.len(),
+        reusable: p.items.iter().map(|k| k.reusable).collect(),
         supply: p
             .supply
             .iter()

@@ -1,11 +1,12 @@
 //! Stage 5, results: the plan and its figures ([`solution`]), checked by an
 //! independent verifier ([`verify`]), written as a table, JSON or CSV
-//! ([`report`]).
+//! ([`report`]), or as an HTML page rendered from the JSON ([`html`]).
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+pub mod html;
 pub mod report;
 pub mod solution;
 pub mod verify;

@@ -16,6 +16,8 @@ pub enum OutputFormat {
     Json,
     /// Comma-separated values, one table (see [`CsvTable`]).
     Csv,
+    /// A self-contained HTML page with charts, rendered from the JSON result.
+    Html,
 }
 
 /// Which table CSV output prints.
@@ -68,6 +70,16 @@ pub fn rounded(s: &Solution) -> Solution {
             *x = round(*x);
         }
     }
+    for k in &mut s.items {
+        for x in [
+            &mut k.demand,
+            &mut k.served,
+            &mut k.shortage,
+            &mut k.weighted_shortage,
+        ] {
+            *x = round(*x);
+        }
+    }
     let c = &mut s.cost;
     for x in [
         &mut c.total,
@@ -89,6 +101,16 @@ pub fn rounded(s: &Solution) -> Solution {
     for p in &mut s.production {
         p.normal = round(p.normal);
         p.surge = round(p.surge);
+    }
+    for x in &mut s.stock {
+        for v in x
+            .on_hand
+            .iter_mut()
+            .chain(&mut x.demand)
+            .chain(&mut x.served)
+        {
+            *v = round(*v);
+        }
     }
     s.verification.max_violation = round(s.verification.max_violation);
     if let Some(c) = &mut s.compare {
@@ -134,6 +156,88 @@ pub fn json(solutions: &[Solution]) -> String {
     let mut text = text.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
+}
+
+/// The part of [`json`]`(all)` that `part = all[start..start + part.len()]`
+/// gives (`total = all.len()`), so that the pieces of consecutive parts,
+/// concatenated, are [`json`]'s output byte for byte (`--shard`, see
+/// [`crate::shard`]): the opening `[` comes with the first solution, the
+/// closing `]` with the last, and each solution is pretty-printed one
+/// level in, as in the whole array.
+pub fn json_piece(part: &[Solution], start: usize, total: usize) -> String {
+    if part.is_empty() {
+        return String::new();
+    }
+    if total == 1 {
+        return json(part);
+    }
+    let mut out = String::new();
+    if start == 0 {
+        out.push('[');
+    }
+    for (i, s) in part.iter().enumerate() {
+        out.push_str(if start + i == 0 { "\n" } else { ",\n" });
+        let one = json(std::slice::from_ref(s));
+        for (k, line) in one.trim_end_matches('\n').split('\n').enumerate() {
+            if k > 0 {
+                out.push('\n');
+            }
+            out.push_str("  ");
+            out.push_str(line);
+        }
+    }
+    if start + part.len() == total {
+        out.push_str("\n]\n");
+    }
+    out
+}
+
+/// The part of [`csv()`]`(all)` that `part = all[start..]` gives: its rows,
+/// and the header line with the first solution, so that consecutive
+/// pieces concatenate to [`csv()`]'s output byte for byte.
+pub fn csv_piece(part: &[Solution], start: usize, table: CsvTable) -> String {
+    if part.is_empty() {
+        return String::new();
+    }
+    let text = csv(part, table);
+    if start == 0 {
+        return text;
+    }
+    // The header is one line of plain names (nothing quoted).
+    match text.split_once('\n') {
+        Some((_, rows)) => rows.to_string(),
+        None => String::new(),
+    }
+}
+
+/// The part of [`table`]`(all)` that `part = all[start..]` gives: the
+/// blank line before each solution but the first comes with it.
+pub fn table_piece(part: &[Solution], start: usize) -> String {
+    let mut out = String::new();
+    if start > 0 && !part.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&table(part));
+    out
+}
+
+/// The JSON result as a value (the numbers of [`json`]; keys in the
+/// value's own order), for renderers that read the JSON contract.
+pub fn json_value(solutions: &[Solution]) -> serde_json::Value {
+    let solutions: Vec<Solution> = solutions.iter().map(rounded).collect();
+    let value = match solutions.as_slice() {
+        [one] => serde_json::to_value(one),
+        many => serde_json::to_value(many),
+    };
+    // Plain structs of strings and finite numbers always convert.
+    value.unwrap_or(serde_json::Value::Null)
+}
+
+/// The HTML report of the solutions (see [`crate::output::html`]).
+pub fn html(solutions: &[Solution]) -> String {
+    crate::output::html::render_value(json_value(solutions)).unwrap_or_else(|e| {
+        format!("<!DOCTYPE html>\n<p>The report could not be rendered: {e}</p>\n")
+    })
 }
 
 /// CSV of one kind of row for every solution; the first two columns name
@@ -425,6 +529,35 @@ pub fn table(solutions: &[Solution]) -> String {
             ]);
         }
         grid(&mut out, &rows, 1);
+        if s.items.iter().any(|k| k.reusable) {
+            // Units and unit-periods do not add up: say what each item's
+            // figures count.
+            out.push_str("\nItems\n");
+            let mut rows = vec![strings([
+                "item",
+                "counted in",
+                "demand",
+                "served",
+                "shortage",
+                "fill",
+            ])];
+            for k in &s.items {
+                let fill = if k.demand > 0.0 {
+                    percent(k.served / k.demand)
+                } else {
+                    "-".into()
+                };
+                rows.push(vec![
+                    k.item.clone(),
+                    k.measure(),
+                    num(k.demand),
+                    num(k.served),
+                    num(k.shortage),
+                    fill,
+                ]);
+            }
+            grid(&mut out, &rows, 2);
+        }
         let c = &s.cost;
         let _ = writeln!(
             out,
@@ -632,6 +765,7 @@ mod tests {
                 shortage: 10.0,
                 weighted_shortage: 10.0,
             }],
+            items: Vec::new(),
             cost: CostResult {
                 total: 1.5,
                 transport: 1.5,
@@ -650,6 +784,9 @@ mod tests {
                 })
                 .collect(),
             shipments: Vec::new(),
+            periods: 1,
+            stock: Vec::new(),
+            lanes: Vec::new(),
             production: Vec::new(),
             verification: Verification {
                 max_violation: 0.0,

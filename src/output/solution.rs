@@ -68,6 +68,45 @@ pub struct TierResult {
     pub weighted_shortage: f64,
 }
 
+/// One item's totals over every ally and tier (an addition to SPEC §6).
+/// For a reusable item (SPEC §8) the quantities are unit-periods: a unit in
+/// use for three periods counts three.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemResult {
+    /// Item id.
+    pub item: String,
+    /// Display unit (may be empty).
+    pub unit: String,
+    /// Whether the item is reusable.
+    pub reusable: bool,
+    /// Demanded over the horizon: units, or unit-periods if reusable.
+    pub demand: f64,
+    /// Served.
+    pub served: f64,
+    /// `demand − served`.
+    pub shortage: f64,
+    /// `value · shortage`, summed over the tiers.
+    pub weighted_shortage: f64,
+}
+
+impl ItemResult {
+    /// What the item's quantities count, for people: its unit (or
+    /// `units`) for a consumable item; for a reusable one `UNIT-periods`
+    /// (`ventilator-periods`), or `unit-periods` when the unit is empty,
+    /// `unit` or `units`. Problem files have no word for a period, so the
+    /// word is `periods`.
+    pub fn measure(&self) -> String {
+        let unit = self.unit.trim();
+        let plain = unit.is_empty() || unit == "unit" || unit == "units";
+        match (self.reusable, plain) {
+            (false, true) => "units".into(),
+            (false, false) => unit.into(),
+            (true, true) => "unit-periods".into(),
+            (true, false) => format!("{unit}-periods"),
+        }
+    }
+}
+
 /// Cost breakdown (SPEC §6 `cost`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CostResult {
@@ -135,6 +174,35 @@ pub struct ProductionResult {
     pub surge: f64,
 }
 
+/// Stock and service of one (ally, item), one number per period: what a
+/// chart of stock over time needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StockResult {
+    /// Ally id.
+    pub ally: String,
+    /// Item id.
+    pub item: String,
+    /// Units on hand at the end of each period (free stock and reserve).
+    pub on_hand: Vec<f64>,
+    /// Units demanded in each period, all tiers together.
+    pub demand: Vec<f64>,
+    /// Units served in each period, all tiers together.
+    pub served: Vec<f64>,
+}
+
+/// One lane (one ordered pair of one `[[lanes]]` entry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LaneResult {
+    /// Origin ally id.
+    pub from: String,
+    /// Destination ally id.
+    pub to: String,
+    /// 0-based index of the `[[lanes]]` entry.
+    pub lane: usize,
+    /// Periods from dispatch to arrival.
+    pub lead_time: usize,
+}
+
 /// The independent check of the plan against the problem data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verification {
@@ -157,6 +225,8 @@ pub struct Solution {
     pub status: Status,
     /// Every tier in priority order.
     pub tiers: Vec<TierResult>,
+    /// Every item in file order, with `reusable` (not in SPEC §6).
+    pub items: Vec<ItemResult>,
     /// Cost breakdown.
     pub cost: CostResult,
     /// Every (ally, item, tier) with demand, in problem order.
@@ -165,6 +235,13 @@ pub struct Solution {
     pub shipments: Vec<Shipment>,
     /// Every positive production, by ally, item and period.
     pub production: Vec<ProductionResult>,
+    /// The horizon length T.
+    pub periods: usize,
+    /// Every (ally, item) with a `[[supply]]` entry, demand or a shipment,
+    /// by ally then item (file order): on hand, demand and service per period.
+    pub stock: Vec<StockResult>,
+    /// Every lane, in the problem's lane order.
+    pub lanes: Vec<LaneResult>,
     /// The plan's independent check.
     pub verification: Verification,
     /// Number of LPs solved.
@@ -186,6 +263,78 @@ pub struct Solution {
 /// ([`crate::units::lp_unit`], 1 for ordinary quantities) are reported as
 /// zero (solver noise).
 pub const NOISE: f64 = 1e-9;
+
+/// Replays the plan's stock per (ally, item) and period (SPEC §3's balance:
+/// start stock, plus production, surge and arrivals, minus dispatches and
+/// what is served from it), for the pairs with supply, demand or shipments.
+fn stock_over_time(p: &Problem, plan: &Plan, clean: &dyn Fn(f64) -> f64) -> Vec<StockResult> {
+    let (nk, t_len) = (p.items.len(), p.periods);
+    let pair = |a: usize, k: usize| a * nk + k;
+    let n = p.allies.len() * nk;
+    let mut used = vec![false; n];
+    let mut flow = vec![vec![0.0; t_len]; n];
+    let mut demand = vec![vec![0.0; t_len]; n];
+    let mut served = vec![vec![0.0; t_len]; n];
+    for (i, s) in p.supply.iter().enumerate() {
+        let j = pair(s.ally, s.item);
+        used[j] = true;
+        for (f, (m, x)) in flow[j]
+            .iter_mut()
+            .zip(plan.make[i].iter().zip(&plan.surge[i]))
+        {
+            *f += m + x;
+        }
+    }
+    for (i, d) in p.demand.iter().enumerate() {
+        let j = pair(d.ally, d.item);
+        used[j] = true;
+        for t in 0..t_len {
+            demand[j][t] += d.quantity[t];
+            served[j][t] += plan.served[i][t];
+        }
+    }
+    for &(l, k, t, q) in &plan.ship {
+        let lane = &p.lanes[l];
+        let (from, to) = (pair(lane.from, k), pair(lane.to, k));
+        used[from] = true;
+        used[to] = true;
+        flow[from][t] -= q;
+        if t + lane.lead_time < t_len {
+            flow[to][t + lane.lead_time] += q;
+        }
+    }
+    let mut start = vec![0.0; n];
+    for s in &p.supply {
+        start[pair(s.ally, s.item)] += s.stock;
+    }
+    let mut out = Vec::new();
+    for a in 0..p.allies.len() {
+        for k in 0..nk {
+            let j = pair(a, k);
+            if !used[j] {
+                continue;
+            }
+            // A reusable item is not used up by serving (SPEC §8): what is
+            // on hand is what was held, in use or not.
+            let used_up = if p.items[k].reusable { 0.0 } else { 1.0 };
+            let mut held = start[j];
+            let on_hand = (0..t_len)
+                .map(|t| {
+                    held += flow[j][t] - used_up * served[j][t];
+                    clean(held.max(0.0))
+                })
+                .collect();
+            out.push(StockResult {
+                ally: p.allies[a].id.clone(),
+                item: p.items[k].id.clone(),
+                on_hand,
+                demand: demand[j].clone(),
+                served: served[j].iter().map(|x| clean(*x)).collect(),
+            });
+        }
+    }
+    out
+}
 
 impl Solution {
     /// Builds the report fields from `plan`, reading every number from the
@@ -210,6 +359,19 @@ impl Solution {
                 weighted_shortage: 0.0,
             })
             .collect();
+        let mut items: Vec<ItemResult> = p
+            .items
+            .iter()
+            .map(|k| ItemResult {
+                item: k.id.clone(),
+                unit: k.unit.clone(),
+                reusable: k.reusable,
+                demand: 0.0,
+                served: 0.0,
+                shortage: 0.0,
+                weighted_shortage: 0.0,
+            })
+            .collect();
         let mut fill = Vec::new();
         for (i, d) in p.demand.iter().enumerate() {
             let demand: f64 = d.quantity.iter().sum();
@@ -219,6 +381,10 @@ impl Solution {
             tr.demand += demand;
             tr.served += served;
             tr.weighted_shortage += value * (demand - served);
+            let it = &mut items[d.item];
+            it.demand += demand;
+            it.served += served;
+            it.weighted_shortage += value * (demand - served);
             if demand > 0.0 {
                 fill.push(FillResult {
                     ally: p.allies[d.ally].id.clone(),
@@ -234,6 +400,11 @@ impl Solution {
             t.shortage = clean((t.demand - t.served).max(0.0));
             t.weighted_shortage = clean(t.weighted_shortage.max(0.0));
             t.served = clean(t.served);
+        }
+        for k in &mut items {
+            k.shortage = clean((k.demand - k.served).max(0.0));
+            k.weighted_shortage = clean(k.weighted_shortage.max(0.0));
+            k.served = clean(k.served);
         }
 
         let mut ship: Vec<&(usize, usize, usize, f64)> =
@@ -276,6 +447,17 @@ impl Solution {
                 }
             }
         }
+        let stock = stock_over_time(p, plan, &clean);
+        let lanes = p
+            .lanes
+            .iter()
+            .map(|l| LaneResult {
+                from: p.allies[l.from].id.clone(),
+                to: p.allies[l.to].id.clone(),
+                lane: l.entry,
+                lead_time: l.lead_time,
+            })
+            .collect();
         let status = if verification.ok {
             Status::Optimal
         } else {
@@ -286,6 +468,7 @@ impl Solution {
             scenario: scenario.map(str::to_string),
             status,
             tiers,
+            items,
             cost: CostResult {
                 total: clean(transport + production_cost + surge_cost),
                 transport: clean(transport),
@@ -295,6 +478,9 @@ impl Solution {
             fill,
             shipments,
             production,
+            periods: p.periods,
+            stock,
+            lanes,
             verification,
             lp_solves,
             guarantee: Guarantee::None,

@@ -1,6 +1,7 @@
 //! An independent check of a [`Plan`] against the [`Problem`] data, written
-//! from SPEC §2–§3 without using the LP builder: it replays stock and reserve
-//! per ally, item and period and checks every bound.
+//! from SPEC §2–§3 and §8 without using the LP builder: it replays stock and
+//! reserve per ally, item and period (for a reusable item, the units on hand
+//! and what they serve) and checks every bound.
 
 use crate::problem::Problem;
 use crate::solution::{Plan, Verification};
@@ -207,6 +208,36 @@ pub fn verify(p: &Problem, plan: &Plan) -> Verification {
                     }
                     None => (0.0, 0.0, 0.0),
                 };
+                if p.items[k].reusable {
+                    // SPEC §8: no reserve is drawn; what is on hand after
+                    // the period's dispatches and arrivals serves, and is
+                    // not used up; the reserve is never shipped (free
+                    // stock stays ≥ 0) and serves at home every period.
+                    w.check(drawn.abs(), 0.0, || {
+                        format!(
+                            "{} {} is reusable but draws {drawn} from its reserve in period {}",
+                            a_id(a),
+                            k_id(k),
+                            t + 1
+                        )
+                    });
+                    free += made + surged + arrive[j] - depart[j];
+                    let scale = free.abs().max(depart[j]);
+                    w.check(-free, scale, || {
+                        format!("{} {} free stock goes negative ({free}) in period {}: more shipped than held, or the reserve shipped", a_id(a), k_id(k), t + 1)
+                    });
+                    let on_hand = free + reserve;
+                    w.check(served[j] - on_hand, on_hand, || {
+                        format!(
+                            "{} {} serves {} in period {} with only {on_hand} on hand",
+                            a_id(a),
+                            k_id(k),
+                            served[j],
+                            t + 1
+                        )
+                    });
+                    continue;
+                }
                 // The reserve only serves this ally's own demand.
                 w.check(drawn - served[j], served[j], || {
                     format!("{} {} draws {drawn} from its reserve but serves only {} at home in period {}", a_id(a), k_id(k), served[j], t + 1)
@@ -355,6 +386,89 @@ capacity = 50
         plan.make[0][0] = 6.0;
         let v = verify(&p, &plan);
         assert!(!v.ok && v.worst.contains("produces"), "{v:?}");
+    }
+
+    /// JP holds 10 ventilators (reusable), 6 of them its reserve, and needs
+    /// 5 a period for 2 periods; the US needs 4 a period over a lane with
+    /// lead time 0. JP serves its 5 from the 10 on hand in both periods,
+    /// ships its 4 free units in period 1, and the US serves them twice.
+    fn reusable() -> (Problem, Plan) {
+        let text = r#"
+periods = 2
+[[items]]
+id = "vent"
+reusable = true
+[[allies]]
+id = "JP"
+[[allies]]
+id = "US"
+[[supply]]
+ally = "JP"
+item = "vent"
+stock = 10
+reserve = 6
+[[demand]]
+ally = "JP"
+item = "vent"
+tier = "critical"
+quantity = 5
+[[demand]]
+ally = "US"
+item = "vent"
+tier = "critical"
+quantity = 4
+[[lanes]]
+from = "JP"
+to = "US"
+"#;
+        let plan = Plan {
+            ship: vec![(0, 0, 0, 4.0)],
+            make: vec![vec![0.0, 0.0]],
+            surge: vec![vec![0.0, 0.0]],
+            served: vec![vec![5.0, 5.0], vec![4.0, 4.0]],
+            draw: vec![vec![0.0, 0.0]],
+        };
+        (crate::load_str(text, "r.toml").unwrap(), plan)
+    }
+
+    #[test]
+    fn reusable_units_serve_every_period_they_are_on_hand() {
+        let (p, plan) = reusable();
+        let v = verify(&p, &plan);
+        assert!(v.ok && v.max_violation == 0.0, "{v:?}");
+    }
+
+    #[test]
+    fn reusable_units_not_on_hand_cannot_serve() {
+        // The US, needing 6, serves 5 with 4 on hand: 1 over, relative to 4.
+        let (mut p, mut plan) = reusable();
+        p.demand[1].quantity = vec![6.0, 6.0];
+        plan.served[1][1] = 5.0;
+        let v = verify(&p, &plan);
+        assert!(!v.ok && v.worst.contains("on hand"), "{v:?}");
+        assert!((v.max_violation - 0.25).abs() < 1e-12, "{v:?}");
+        // Units in transit serve nowhere: with lead time 1 the 4 arrive in
+        // period 2, so the US cannot serve in period 1.
+        let (mut p, mut plan) = reusable();
+        p.lanes[0].lead_time = 1;
+        plan.served[1] = vec![4.0, 4.0];
+        let v = verify(&p, &plan);
+        assert!(!v.ok && v.worst.contains("period 1"), "{v:?}");
+        plan.served[1] = vec![0.0, 4.0];
+        assert!(verify(&p, &plan).ok);
+    }
+
+    #[test]
+    fn a_reusable_reserve_never_ships_and_is_never_drawn() {
+        // Shipping 5 leaves JP's free stock at −1: the reserve shipped.
+        let (p, mut plan) = reusable();
+        plan.ship = vec![(0, 0, 0, 5.0)];
+        let v = verify(&p, &plan);
+        assert!(!v.ok && v.worst.contains("free stock"), "{v:?}");
+        let (p, mut plan) = reusable();
+        plan.draw = vec![vec![1.0, 0.0]];
+        let v = verify(&p, &plan);
+        assert!(!v.ok && v.worst.contains("draws"), "{v:?}");
     }
 
     #[test]

@@ -462,6 +462,8 @@ pub fn plan_with_stats(problem: &Problem, opts: &PlanOptions) -> Result<(Plan, S
         build_seconds: started.elapsed().as_secs_f64(),
         stages: Vec::new(),
         parts: 1,
+        face_fixed: 0,
+        face_fallbacks: 0,
     };
     progress(&format!(
         "extensive form {} columns × {} rows built in {:.1}s",

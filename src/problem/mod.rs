@@ -5,6 +5,9 @@
 
 use std::collections::BTreeMap;
 
+/// Default relative tolerance of `[expect]` (SPEC §7).
+pub const DEFAULT_TOLERANCE: f64 = 1e-6;
+
 pub mod generate;
 pub mod validate;
 
@@ -63,6 +66,9 @@ pub struct Item {
     pub unit: String,
     /// Weight of one unit of shortage, > 0.
     pub value: f64,
+    /// Not used up by serving: a unit on hand serves again every period
+    /// (SPEC §8); demand and shortage are counted in unit-periods.
+    pub reusable: bool,
 }
 
 /// A country, region or stockpile.

@@ -459,6 +459,10 @@ pub fn shape(raw: &RawProblem) -> Shape {
         periods: t,
         allies: allies.len(),
         items: items.len(),
+        reusable: items
+            .iter()
+            .map(|i| i.get_ref().reusable == Some(true))
+            .collect(),
         ..Shape::default()
     };
     for s in &raw.supply {
@@ -834,6 +838,7 @@ fn check(ck: &mut Checker, raw: &RawProblem, max_size: u64) -> Result<Problem, E
                 name: it.name.clone().unwrap_or_else(|| it.id.get_ref().clone()),
                 unit: it.unit.clone().unwrap_or_default(),
                 value,
+                reusable: it.reusable.unwrap_or(false),
             }
         })
         .collect();
@@ -1678,7 +1683,7 @@ fn expectations(
 ) -> Expect {
     let tolerance = match &e.get_ref().tolerance {
         Some(t) => ck.any_number(t, "expect.tolerance", false),
-        None => 1e-6,
+        None => crate::problem::DEFAULT_TOLERANCE,
     };
     let base = expectation(ck, e.get_ref(), "expect", tier_ids);
     let mut by_scenario = BTreeMap::new();

@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::backend::{LpFailure, LpOutcome, Method, Sense, Session, SolverKind};
+use crate::backend::{LimitKind, LpFailure, LpOutcome, Method, Sense, Session, Side, SolverKind};
 use crate::components::{Component, split};
-use crate::error::{Error, Result};
+use crate::error::{Error, Hint, Result};
 use crate::model::{Model, build};
 use crate::problem::{Fairness, Problem};
 use crate::solution::{Plan, Solution};
@@ -58,6 +58,13 @@ const CHECK_SLACK: f64 = 1e-9;
 /// certificates are far above solver noise.
 const DUAL_CERTIFICATE: f64 = 1e-7;
 
+/// A reduced cost or row dual above this (in absolute value) puts its
+/// column or row on a bound of the optimal face (`docs/design.md`,
+/// "Optimal faces"). The LPs' objectives have coefficients near 1 (item
+/// values in their unit, [`crate::units::value_unit`]; a round's `z`), and
+/// the measured duals are either below 1e-12 or above 1e-4.
+const FACE_TOLERANCE: f64 = 1e-9;
+
 /// Time and LP count of one lexicographic stage.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageStat {
@@ -90,6 +97,11 @@ pub struct SolveStats {
     pub stages: Vec<StageStat>,
     /// Independent parts solved as LPs of their own (1 for one LP).
     pub parts: usize,
+    /// Columns and rows fixed by optimal-face restrictions ([`Tuning::face`]).
+    pub face_fixed: usize,
+    /// Times a face restriction fell back on hold rows (a watch fell short,
+    /// or an LP was infeasible with the face fixed); 0 when every fix held.
+    pub face_fallbacks: usize,
 }
 
 impl SolveStats {
@@ -105,6 +117,8 @@ impl SolveStats {
         self.rows += other.rows;
         self.build_seconds += other.build_seconds;
         self.parts += other.parts;
+        self.face_fixed += other.face_fixed;
+        self.face_fallbacks += other.face_fallbacks;
         for stage in other.stages {
             match self.stages.iter_mut().find(|s| s.name == stage.name) {
                 Some(s) => {
@@ -134,25 +148,15 @@ pub fn estimated_columns(p: &Problem) -> usize {
     ship + (2 * p.supply.len() + p.demand.len() + nodes) * t
 }
 
-/// Advice to print before solving, when `solver` is likely to be slow on
-/// `p`: the embedded backend on a problem of national scale.
-pub fn advice(p: &Problem, solver: SolverKind) -> Option<String> {
+/// The estimated LP columns of `p` when `solver` is likely to need more
+/// than about a minute on it — the embedded backend on a problem of
+/// national scale — else `None` (the command line advises HiGHS then).
+pub fn likely_slow(p: &Problem, solver: SolverKind) -> Option<usize> {
     if solver != SolverKind::Microlp {
         return None;
     }
     let columns = estimated_columns(p);
-    if columns <= MICROLP_MINUTE_COLUMNS {
-        return None;
-    }
-    let how = if SolverKind::from_name("highs").is_some() {
-        "try `--solver highs`"
-    } else {
-        "`--solver highs` (a build with `cargo build --release --features highs`) is much faster"
-    };
-    Some(format!(
-        "`{}` has about {columns} LP columns: the embedded solver may need minutes or more; {how}",
-        p.name
-    ))
+    (columns > MICROLP_MINUTE_COLUMNS).then_some(columns)
 }
 
 /// Solves the base problem (`scenario` `None`) or one scenario: what
@@ -283,6 +287,8 @@ fn solve_part(
         build_seconds: started.elapsed().as_secs_f64(),
         stages: Vec::new(),
         parts: 1,
+        face_fixed: 0,
+        face_fallbacks: 0,
     };
     let backend = opts.solver.backend();
     let mut session = backend.open(&model.lp);
@@ -290,6 +296,10 @@ fn solve_part(
     session.set_deadline(deadline);
     let mut driver = Driver {
         session,
+        face: tuning.face && backend.has_duals(),
+        face_fixes: Vec::new(),
+        base: (model.lp.cols.len(), model.lp.rows.len()),
+        watches: Vec::new(),
         duals: tuning.use_duals && backend.has_duals(),
         freeze: tuning.freeze,
         holds: Vec::new(),
@@ -400,8 +410,34 @@ enum HoldAt {
     Dormant(usize),
 }
 
+/// A bound that a face restriction moved, and what it was before.
+#[derive(Debug, Clone, Copy)]
+enum FaceFix {
+    Col(usize, f64, f64),
+    Row(usize, f64, f64),
+}
+
+/// A tier's shortage optimum `Σ coefs ≥ value` that the optimal face
+/// implies, so that it has no row; checked at every vertex, and made a
+/// row ([`Driver::hold_at_least`]) if one falls short by more than
+/// `slack` or when the face restriction is undone.
+struct Watch {
+    tier: usize,
+    coefs: Vec<(usize, f64)>,
+    value: f64,
+    slack: f64,
+    name: String,
+}
+
 pub(crate) struct Driver<'a> {
     session: Box<dyn Session>,
+    /// Restrict later stages to optimal faces ([`Tuning::face`]).
+    face: bool,
+    /// The bounds face restrictions moved, in order.
+    face_fixes: Vec<FaceFix>,
+    /// Columns and rows of the base LP: the ones face restrictions touch.
+    base: (usize, usize),
+    watches: Vec<Watch>,
     /// Certify blocked pairs with row duals.
     duals: bool,
     /// Freeze settled tiers ([`Tuning::freeze`]).
@@ -434,11 +470,6 @@ pub(crate) fn shortage_slack(best: f64, weighted_demand: f64, served: &[(usize, 
     HOLD * (weighted_demand - best).max(unit) + 1e-14 * weighted_demand.abs()
 }
 
-/// What a solve that ran out of time says.
-fn time_limit_message(limit: Duration) -> String {
-    format!("the time limit of {} s was reached", limit.as_secs_f64())
-}
-
 /// Most a hold's slack is multiplied by before the solve is given up.
 const MAX_LOOSENING: f64 = 1e3;
 
@@ -457,6 +488,11 @@ impl<'a> Driver<'a> {
         let deadline = time_limit.map(|limit| (Instant::now() + limit, limit));
         Driver {
             session,
+            // The planning LP holds its stages by rows: no optimal faces.
+            face: false,
+            face_fixes: Vec::new(),
+            base: (0, 0),
+            watches: Vec::new(),
             duals: false,
             freeze: false,
             holds: Vec::new(),
@@ -527,14 +563,14 @@ impl<'a> Driver<'a> {
             if let Some((deadline, limit)) = self.deadline
                 && Instant::now() >= deadline
             {
-                break Err(LpFailure::Limit(time_limit_message(limit)));
+                break Err(LpFailure::Limit(LimitKind::Time(Some(limit))));
             }
             let r = self
                 .session
                 .solve(sense, objective)
                 .map_err(|e| match (e, self.deadline) {
-                    (LpFailure::Limit(_), Some((_, limit))) => {
-                        LpFailure::Limit(time_limit_message(limit))
+                    (LpFailure::Limit(LimitKind::Time(_)), Some((_, limit))) => {
+                        LpFailure::Limit(LimitKind::Time(Some(limit)))
                     }
                     (e, _) => e,
                 });
@@ -542,6 +578,14 @@ impl<'a> Driver<'a> {
                 s.lps += 1;
             }
             match r {
+                Err(LpFailure::Infeasible)
+                    if !self.face_fixes.is_empty() || !self.watches.is_empty() =>
+                {
+                    // A face restriction fixed a bound it should not have
+                    // (or rounding did): undo it, hold by rows from now on.
+                    self.undo_face();
+                }
+                Ok(out) if self.watch_fails(&out) => {}
                 Err(LpFailure::Infeasible)
                     if loosening < MAX_LOOSENING && !self.holds.is_empty() =>
                 {
@@ -587,25 +631,119 @@ impl<'a> Driver<'a> {
                 .stages
                 .last()
                 .map_or_else(String::new, |s| s.name.clone());
-            let help = match e {
-                LpFailure::Limit(_) if self.deadline.is_some() => {
-                    if self.backend == SolverKind::Microlp.name() {
-                        "raise --time-limit, or try --solver highs (much faster on large problems)"
-                    } else {
-                        "raise --time-limit"
+            let hint = match e {
+                LpFailure::Limit(LimitKind::Time(_)) if self.deadline.is_some() => {
+                    Hint::RaiseTimeLimit {
+                        try_highs: self.backend == SolverKind::Microlp.name(),
                     }
                 }
-                LpFailure::Limit(_) => "raise the limit or try another --solver",
-                _ => "this should not happen for a valid problem; try another --solver and report the file",
+                LpFailure::Limit(_) => Hint::RaiseLimit,
+                _ => Hint::Report,
             };
             Error::Solver {
                 problem: self.label.clone(),
                 backend: self.backend.to_string(),
                 stage,
                 message: e.to_string(),
-                help: help.to_string(),
+                hint,
             }
         })
+    }
+
+    /// Undoes every face restriction and makes every watch a row; face
+    /// restrictions stop.
+    fn undo_face(&mut self) {
+        self.face = false;
+        self.stats.face_fallbacks += 1;
+        for fix in std::mem::take(&mut self.face_fixes).into_iter().rev() {
+            match fix {
+                FaceFix::Col(j, lo, hi) => self.session.set_col_bounds(j, lo, hi),
+                FaceFix::Row(i, lo, hi) => self.session.set_row_bounds(i, lo, hi),
+            }
+        }
+        for w in std::mem::take(&mut self.watches) {
+            self.hold_at_least(&w.coefs, w.value, w.slack, &w.name);
+        }
+    }
+
+    /// Whether the vertex `out` falls short of a watched optimum; each
+    /// that it does becomes a row, for the solve to be repeated.
+    fn watch_fails(&mut self, out: &LpOutcome) -> bool {
+        let short: Vec<usize> = (0..self.watches.len())
+            .filter(|&k| {
+                let w = &self.watches[k];
+                fill_value(&w.coefs, &out.values) < w.value - w.slack
+            })
+            .collect();
+        for &k in short.iter().rev() {
+            let w = self.watches.remove(k);
+            self.hold_at_least(&w.coefs, w.value, w.slack, &w.name);
+            self.stats.face_fallbacks += 1;
+        }
+        !short.is_empty()
+    }
+
+    /// Restricts the LP to the optimal face of the solve that gave `out`:
+    /// every base column nonbasic at a bound with a reduced cost above
+    /// `tolerance` is fixed at that bound, every base row nonbasic at a
+    /// bound with a dual above it becomes an equality there. By
+    /// complementary slackness every optimal plan of that solve has them
+    /// so. Returns how many columns and rows it fixed.
+    fn restrict_face(&mut self, out: &LpOutcome, tolerance: f64) -> (usize, usize) {
+        if !self.face {
+            return (0, 0);
+        }
+        let (Some(basis), Some(row_duals)) = (&out.basis, &out.row_duals) else {
+            return (0, 0);
+        };
+        let (mut cols, mut rows) = (0, 0);
+        for j in 0..self.base.0 {
+            let side = basis.col_side[j];
+            if side == Side::Basic {
+                continue;
+            }
+            let Some((lo, hi)) = self.session.col_bounds(j) else {
+                return (cols, rows);
+            };
+            if lo >= hi {
+                continue;
+            }
+            let dj = basis.col_duals[j];
+            if dj.abs() <= tolerance {
+                continue;
+            }
+            let at = if side == Side::Lower { lo } else { hi };
+            if !at.is_finite() {
+                continue;
+            }
+            self.session.set_col_bounds(j, at, at);
+            self.face_fixes.push(FaceFix::Col(j, lo, hi));
+            cols += 1;
+        }
+        let rows_of = basis.row_side.iter().zip(row_duals.iter());
+        for (i, (&side, &yi)) in rows_of.enumerate().take(self.base.1) {
+            if side == Side::Basic {
+                continue;
+            }
+            let Some((lo, hi)) = self.session.row_bounds(i) else {
+                return (cols, rows);
+            };
+            if lo >= hi {
+                continue;
+            }
+            if yi.abs() <= tolerance {
+                continue;
+            }
+            let at = if side == Side::Lower { lo } else { hi };
+            if !at.is_finite() {
+                continue;
+            }
+            self.session.set_row_bounds(i, at, at);
+            self.face_fixes.push(FaceFix::Row(i, lo, hi));
+            rows += 1;
+        }
+        self.stats.face_fixed += cols + rows;
+        (cols, rows)
     }
 
     /// Adds a row holding `Σ coefs ≥ value − slack`.
@@ -647,6 +785,20 @@ impl<'a> Driver<'a> {
                 continue;
             }
             let cols = &m.serve[i];
+            if p.items[dem.item].reusable {
+                // Served in full (up to solver noise): the vertex's own
+                // schedule, which is feasible as it stands.
+                for &col in cols.iter().flatten() {
+                    let q = values[col].max(0.0);
+                    self.session.set_col_bounds(col, q, q);
+                    self.holds.push(Hold {
+                        at: HoldAt::Fixed(col),
+                        value: q,
+                        slack: FROZEN_SLACK * q.max(1.0),
+                    });
+                }
+                continue;
+            }
             let mut left: f64 = cols.iter().flatten().map(|&c| values[c].max(0.0)).sum();
             for (t, col) in cols.iter().enumerate().rev() {
                 let Some(col) = *col else { continue };
@@ -673,6 +825,7 @@ impl<'a> Driver<'a> {
         }
         // The pairs' fill-rate holds are implied by the fixed columns.
         self.holds.retain(|h| !matches!(h.at, HoldAt::ColLower(_)));
+        self.watches.retain(|w| w.tier != g);
     }
 }
 
@@ -702,7 +855,19 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
                 let out = d.solve(Sense::Maximise, served)?;
                 let best = out.objective;
                 let slack = shortage_slack(best, m.tier_weighted_demand[g], served);
-                d.hold_at_least(served, best, slack, &format!("hold_shortage[{tier}]"));
+                let name = format!("hold_shortage[{tier}]");
+                if d.face && out.basis.is_some() {
+                    d.restrict_face(&out, FACE_TOLERANCE);
+                    d.watches.push(Watch {
+                        tier: g,
+                        coefs: served.clone(),
+                        value: best,
+                        slack,
+                        name,
+                    });
+                } else {
+                    d.hold_at_least(served, best, slack, &name);
+                }
                 (out, best, slack)
             }
         };
@@ -719,11 +884,14 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
             }
         }
         // Settled: fully served, or every fill rate fixed by the leximin.
+        // A reusable pair short of its demand has no schedule to freeze
+        // at (docs/design.md, "Frozen tiers"): its tier stays held by rows.
         let settled = everything || p.fairness == Fairness::Leximin;
         let mut frozen = false;
         if settled
             && d.freeze
             && let Some(out) = &last
+            && (everything || reusable_pairs_served(p, m, g, &out.values))
         {
             frozen = true;
             d.freeze(p, m, g, &out.values, holds_before);
@@ -742,7 +910,21 @@ fn lexicographic(d: &mut Driver, p: &Problem, m: &Model) -> Result<LpOutcome> {
         backend: d.backend.to_string(),
         stage: "cost".into(),
         message: "no LP was solved".into(),
-        help: "report the problem file".into(),
+        hint: Hint::ReportProblem,
+    })
+}
+
+/// Whether every pair of tier `g` whose item is reusable is served in full
+/// (to within [`RISE`]) in the vertex `values`, so that the tier can be
+/// frozen (docs/design.md, "Frozen tiers").
+fn reusable_pairs_served(p: &Problem, m: &Model, g: usize, values: &[f64]) -> bool {
+    p.demand.iter().enumerate().all(|(i, dem)| {
+        if dem.tier != g || !p.items[dem.item].reusable {
+            return true;
+        }
+        let total: f64 = dem.quantity.iter().sum();
+        let served: f64 = m.serve[i].iter().flatten().map(|&c| values[c]).sum();
+        served >= total * (1.0 - RISE)
     })
 }
 
@@ -808,7 +990,13 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
     // continues from it in a few pivots, where dual simplex would wander
     // for thousands on these degenerate LPs.
     d.session.set_method(Method::Primal);
-    while !free.is_empty() {
+    loop {
+        // Between rounds, never between a round and its blocked pairs:
+        // the round's level is the max-min over all the pairs it had.
+        settle_fixed_pairs(d, &pairs, &mut free);
+        if free.is_empty() {
+            break;
+        }
         d.session.set_col_bounds(z, 0.0, 1.0);
         let round = d.solve(Sense::Maximise, &[(z, 1.0)])?;
         let level = round_level(round.objective, &free, |i| {
@@ -824,6 +1012,8 @@ fn leximin(d: &mut Driver, p: &Problem, m: &Model, g: usize) -> Result<Option<Lp
             last = Some(round);
             break;
         }
+        // The checks and later rounds stay on the round's optimal face.
+        d.restrict_face(&round, FACE_TOLERANCE);
         if d.duals
             && let Some(duals) = &round.row_duals
         {
@@ -1165,6 +1355,37 @@ fn release(d: &mut Driver, pair: &SwitchedPair, level: f64) {
     });
 }
 
+/// Fixes, without an LP, every free pair whose served columns are all
+/// fixed (by optimal faces or a frozen tier): its fill rate is the same in
+/// every plan left, so it is its leximin value, and the leximin of the
+/// others is that of the whole vector without it.
+fn settle_fixed_pairs(d: &mut Driver, pairs: &[Pair], free: &mut Vec<usize>) {
+    if !d.face {
+        return;
+    }
+    let mut settled = Vec::new();
+    for &i in free.iter() {
+        let mut fill = 0.0;
+        let mut fixed = true;
+        for &(c, v) in &pairs[i].fill {
+            match d.session.col_bounds(c) {
+                Some((lo, hi)) if lo == hi => fill += v * lo,
+                _ => {
+                    fixed = false;
+                    break;
+                }
+            }
+        }
+        if fixed {
+            settled.push((i, fill.clamp(0.0, 1.0)));
+        }
+    }
+    for &(i, fill) in &settled {
+        fix(d, &pairs[i], fill);
+    }
+    free.retain(|i| !settled.iter().any(|&(j, _)| j == *i));
+}
+
 /// Holds a pair's fill rate at `level` ([`round_level`]) from now on.
 fn fix(d: &mut Driver, pair: &Pair, level: f64) {
     d.session
@@ -1232,11 +1453,11 @@ mod tests {
     #[test]
     fn embedded_backend_advises_highs_only_on_large_problems() {
         let small = Size::new(10, 3, 6).problem();
-        assert_eq!(advice(&small, SolverKind::Microlp), None);
+        assert_eq!(likely_slow(&small, SolverKind::Microlp), None);
         let large = Size::new(30, 6, 12).degree(6).problem();
-        let note = advice(&large, SolverKind::Microlp).expect("advice");
-        assert!(note.contains("--solver highs"), "{note}");
+        let columns = likely_slow(&large, SolverKind::Microlp).expect("slow");
+        assert_eq!(columns, estimated_columns(&large));
         #[cfg(feature = "highs")]
-        assert_eq!(advice(&large, SolverKind::Highs), None);
+        assert_eq!(likely_slow(&large, SolverKind::Highs), None);
     }
 }

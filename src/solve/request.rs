@@ -117,6 +117,10 @@ pub struct Tuning {
     /// tiers" in docs/design.md; otherwise its optimum is held by rows to
     /// the end).
     pub freeze: bool,
+    /// Restrict later stages to each solve's optimal face when the backend
+    /// reports a basis (see "Optimal faces" in docs/design.md; otherwise a
+    /// tier's shortage is held by a row through its leximin).
+    pub face: bool,
 }
 
 impl Default for Tuning {
@@ -126,6 +130,7 @@ impl Default for Tuning {
             split_components: true,
             parallel: true,
             freeze: true,
+            face: true,
         }
     }
 }
@@ -158,6 +163,11 @@ impl Tuning {
     /// With [`Tuning::freeze`] set to `on`.
     pub fn with_freeze(self, on: bool) -> Tuning {
         Tuning { freeze: on, ..self }
+    }
+
+    /// With [`Tuning::face`] set to `on`.
+    pub fn with_face(self, on: bool) -> Tuning {
+        Tuning { face: on, ..self }
     }
 }
 

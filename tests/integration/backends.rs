@@ -14,6 +14,7 @@ fn close(a: f64, b: f64) -> bool {
 fn assert_same(what: &str, a: &Solution, b: &Solution) {
     assert!(a.verification.ok, "{what}: {:?}", a.verification);
     assert!(b.verification.ok, "{what}: {:?}", b.verification);
+    assert_eq!(a.tiers.len(), b.tiers.len(), "{what}: tiers");
     for (x, y) in a.tiers.iter().zip(&b.tiers) {
         assert!(
             close(x.weighted_shortage, y.weighted_shortage),
@@ -131,4 +132,63 @@ fn backends_agree() {
 fn frozen_and_held_tiers_agree() {
     let held = Tuning::default().with_freeze(false);
     tunings_agree(&SolverKind::available(), held, Tuning::default());
+}
+
+/// Restricting each stage to the last solve's optimal face and holding a
+/// tier's shortage by a row give the same optimum (HiGHS: the backend
+/// with a basis; without freezing too, where the faces carry on through
+/// every later stage).
+#[cfg(feature = "highs")]
+#[test]
+fn optimal_faces_and_hold_rows_agree() {
+    let rows = Tuning::default().with_face(false);
+    tunings_agree(&[SolverKind::Highs], rows, Tuning::default());
+    let unfrozen = Tuning::default().with_freeze(false);
+    tunings_agree(&[SolverKind::Highs], unfrozen.with_face(false), unfrozen);
+    // The faces were used (columns and rows fixed), and every fix held:
+    // no LP found a fixed bound infeasible, no vertex fell short of a
+    // tier's optimum (either would fall back on hold rows, which would
+    // hide a wrong fix from the comparison above).
+    let mut fixed = 0;
+    for p in problems() {
+        for tuning in [Tuning::default(), unfrozen] {
+            let stats = SolveRequest::new(&p)
+                .solver(SolverKind::Highs)
+                .tuning(tuning)
+                .run()
+                .expect("solve")
+                .stats;
+            assert_eq!(stats.face_fallbacks, 0, "{}: {stats:?}", p.name);
+            fixed += stats.face_fixed;
+        }
+    }
+    assert!(fixed > 0);
+}
+
+/// A bundled scenario whose routine tier has a pair that the faces settle
+/// (all its served columns fixed) at a round's level: settled between the
+/// round and its certificates, it took the round's max-min with it and a
+/// lone candidate (IN's masks) was blocked at 0.038 instead of 0.142.
+#[cfg(feature = "highs")]
+#[test]
+fn settled_pairs_keep_the_leximin_of_a_bundled_scenario() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/problems/medical-ppe-china-dependence.toml"
+    );
+    let base = allot::load(std::path::Path::new(file)).expect("bundled problem");
+    let p = base.with_scenario(base.scenario("pandemic-wave").expect("scenario"));
+    let rows = Tuning::default().with_face(false);
+    let faces = solve(&p, SolverKind::Highs, Tuning::default());
+    assert_same(
+        "faces vs hold rows",
+        &solve(&p, SolverKind::Highs, rows),
+        &faces,
+    );
+    // Its [expect] cost, 1704.11873.
+    assert!(
+        (faces.cost.total - 1704.11873).abs() < 1e-4,
+        "{}",
+        faces.cost.total
+    );
 }

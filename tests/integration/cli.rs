@@ -11,7 +11,7 @@ use crate::harness::Test;
 const HAND: &str = "problems/chips-hand-check.toml";
 
 /// Two allies, three tiers' worth of data, two scenarios: quick to solve.
-const SMALL: &str = r#"
+pub(crate) const SMALL: &str = r#"
 name = "small"
 periods = 2
 [[items]]

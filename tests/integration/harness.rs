@@ -36,7 +36,8 @@ impl Output {
     }
 }
 
-/// One run of the binary.
+/// One run of the binary: nothing happens until [`Test::run`].
+#[must_use = "a Test does nothing until `.run()`"]
 pub struct Test {
     files: Vec<(String, Vec<u8>)>,
     args: Vec<String>,

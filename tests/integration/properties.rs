@@ -38,6 +38,9 @@ struct Variant {
     reverse_allies: bool,
     identity_scenario: bool,
     parts: bool,
+    /// Make some items reusable (SPEC §8), drawn from a stream of their
+    /// own, so that the problem is otherwise the one without.
+    mixed: bool,
 }
 
 const BASE: Variant = Variant {
@@ -48,12 +51,14 @@ const BASE: Variant = Variant {
     reverse_allies: false,
     identity_scenario: false,
     parts: false,
+    mixed: false,
 };
 
 /// A random valid problem (TOML) with every feature: several tiers, item
 /// values, stock and reserves, production and surge with costs, export
 /// limits, per-period arrays, parallel lanes with lead times and capacities,
-/// lane item filters, `"*"` and bidirectional lanes.
+/// lane item filters, `"*"` and bidirectional lanes; with
+/// [`Variant::mixed`], reusable items among consumable ones.
 fn generate(seed: u64, v: Variant) -> String {
     let mut r = Rng(allot::generate::Rng::new(seed));
     let periods = 1 + r.below(3) as usize;
@@ -72,9 +77,13 @@ fn generate(seed: u64, v: Variant) -> String {
     for &a in &order {
         t += &format!("[[allies]]\nid = \"{}\"\n", allies[a]);
     }
+    let mut flags = Rng(allot::generate::Rng::new(seed ^ 0x2e05_ab1e_5eed_2e05));
     for k in &items {
         let value = (1 + r.below(3)) as f64 * v.value_scale;
         t += &format!("[[items]]\nid = \"{k}\"\nvalue = {value}\n");
+        if v.mixed && flags.chance(60) {
+            t += "reusable = true\n";
+        }
     }
     let s = v.scale;
     let per_period = |r: &mut Rng, max: u64| -> String {
@@ -236,6 +245,7 @@ fn close_above(a: f64, b: f64, rel: f64, floor: f64) -> bool {
 fn same_optimum(a: &Solution, b: &Solution, cost_factor: Option<f64>, scale: f64, what: &str) {
     // Quantities scaled below 1 are compared relative to the scale.
     let floor = scale.min(1.0);
+    assert_eq!(a.tiers.len(), b.tiers.len(), "{what}: tiers");
     for (x, y) in a.tiers.iter().zip(&b.tiers) {
         assert!(
             close_above(
@@ -259,7 +269,9 @@ fn same_optimum(a: &Solution, b: &Solution, cost_factor: Option<f64>, scale: f64
         v.sort_by(|p, q| p.0.cmp(&q.0));
         v
     };
-    for ((ka, fa), (kb, fb)) in fills(a).iter().zip(fills(b).iter()) {
+    let (fills_a, fills_b) = (fills(a), fills(b));
+    assert_eq!(fills_a.len(), fills_b.len(), "{what}: fill entries");
+    for ((ka, fa), (kb, fb)) in fills_a.iter().zip(&fills_b) {
         assert_eq!(ka, kb);
         assert!(close(*fa, *fb, 1e-6), "{what}: fill {ka} {fa} vs {fb}");
     }
@@ -362,7 +374,12 @@ fn huge_item_values_keep_the_optimum() {
 /// and checks that each variant has the base's optimum, its cost multiplied
 /// by the first factor and its quantities (weighted shortages) by the second.
 fn agree_on_every_backend(seed: u64, variants: &[(Variant, Option<f64>, f64)]) {
-    let base = load(&generate(seed, BASE));
+    agree_on_every_backend_from(seed, BASE, variants);
+}
+
+/// [`agree_on_every_backend`] from the variant `base` of the problem.
+fn agree_on_every_backend_from(seed: u64, base: Variant, variants: &[(Variant, Option<f64>, f64)]) {
+    let base = load(&generate(seed, base));
     for solver in SolverKind::available() {
         let opts = SolveOptions::new(solver);
         let s = solve_with(&base, &opts);
@@ -497,14 +514,15 @@ proptest! {
     /// and keeps fill rates; listing allies in reverse changes nothing;
     /// solving twice gives byte-identical JSON.
     #[test]
-    fn equivalent_formulations_agree(seed in any::<u64>()) {
-        let base = load(&generate(seed, BASE));
+    fn equivalent_formulations_agree(seed in any::<u64>(), mixed in any::<bool>()) {
+        let v = Variant { mixed, ..BASE };
+        let base = load(&generate(seed, v));
         let s = solve(&base, None);
-        let no_cost = solve(&load(&generate(seed, Variant { costs: false, ..BASE })), None);
+        let no_cost = solve(&load(&generate(seed, Variant { costs: false, ..v })), None);
         same_optimum(&s, &no_cost, None, 1.0, "costs removed");
-        let scaled = solve(&load(&generate(seed, Variant { scale: 10.0, ..BASE })), None);
+        let scaled = solve(&load(&generate(seed, Variant { scale: 10.0, ..v })), None);
         same_optimum(&s, &scaled, Some(10.0), 10.0, "scaled by 10");
-        let reversed = solve(&load(&generate(seed, Variant { reverse_allies: true, ..BASE })), None);
+        let reversed = solve(&load(&generate(seed, Variant { reverse_allies: true, ..v })), None);
         same_optimum(&s, &reversed, Some(1.0), 1.0, "allies reversed");
         let again = solve(&base, None);
         prop_assert_eq!(allot::report::json(&[s]), allot::report::json(&[again]));
@@ -517,26 +535,28 @@ proptest! {
     /// wrong fill rates or costs on 129 of 500 generated problems scaled by
     /// 1e8, microlp on 5.
     #[test]
-    fn huge_and_tiny_quantities_agree(seed in any::<u64>()) {
-        let variants = [1e8, 1e10, 1e-7].map(|scale| (Variant { scale, ..BASE }, Some(scale), scale));
-        agree_on_every_backend(seed, &variants);
+    fn huge_and_tiny_quantities_agree(seed in any::<u64>(), mixed in any::<bool>()) {
+        let v = Variant { mixed, ..BASE };
+        let variants = [1e8, 1e10, 1e-7].map(|scale| (Variant { scale, ..v }, Some(scale), scale));
+        agree_on_every_backend_from(seed, v, &variants);
     }
 
     /// Money in any unit: item values and costs per unit multiplied by 1e6
     /// or 1e-6 scale the weighted shortages and the cost and change no fill
     /// rate, on every backend.
     #[test]
-    fn values_and_costs_in_any_unit_agree(seed in any::<u64>()) {
+    fn values_and_costs_in_any_unit_agree(seed in any::<u64>(), mixed in any::<bool>()) {
         // Weighted shortages scale with the values, the cost with the costs.
+        let v = Variant { mixed, ..BASE };
         let variants = [(1e6, 1e-6), (1e-6, 1e6)]
-            .map(|(cost_scale, value_scale)| (Variant { cost_scale, value_scale, ..BASE }, Some(cost_scale), value_scale));
-        agree_on_every_backend(seed, &variants);
+            .map(|(cost_scale, value_scale)| (Variant { cost_scale, value_scale, ..v }, Some(cost_scale), value_scale));
+        agree_on_every_backend_from(seed, v, &variants);
     }
 
     /// A scenario whose factors are all 1 gives the base results.
     #[test]
-    fn identity_scenario_gives_base(seed in any::<u64>()) {
-        let p = load(&generate(seed, Variant { identity_scenario: true, ..BASE }));
+    fn identity_scenario_gives_base(seed in any::<u64>(), mixed in any::<bool>()) {
+        let p = load(&generate(seed, Variant { identity_scenario: true, mixed, ..BASE }));
         let base = solve(&p, None);
         let same = solve(&p, Some("identity"));
         same_optimum(&base, &same, Some(1.0), 1.0, "identity scenario");
@@ -545,16 +565,17 @@ proptest! {
     /// Independent parts solved apart (in parallel or not) give the single
     /// LP's shortages, fill rates and cost.
     #[test]
-    fn split_solves_agree_with_one_lp(seed in any::<u64>()) {
-        parts_agree_with_one_lp(&load(&generate(seed, Variant { parts: true, ..BASE })));
-        parts_agree_with_one_lp(&load(&generate(seed, BASE)));
+    fn split_solves_agree_with_one_lp(seed in any::<u64>(), mixed in any::<bool>()) {
+        let v = Variant { mixed, ..BASE };
+        parts_agree_with_one_lp(&load(&generate(seed, Variant { parts: true, ..v })));
+        parts_agree_with_one_lp(&load(&generate(seed, v)));
     }
 
     /// Freezing settled tiers at their latest schedule gives the optimum
     /// of holding them by rows: the same shortages, fill rates and cost.
     #[test]
-    fn frozen_tiers_agree_with_held_tiers(seed in any::<u64>()) {
-        let p = load(&generate(seed, BASE));
+    fn frozen_tiers_agree_with_held_tiers(seed in any::<u64>(), mixed in any::<bool>()) {
+        let p = load(&generate(seed, Variant { mixed, ..BASE }));
         let (frozen, _) = solve_tuned(&p, Tuning::default());
         let (held, _) = solve_tuned(&p, Tuning::default().with_freeze(false));
         same_optimum(&held, &frozen, Some(1.0), 1.0, "frozen vs held");
@@ -562,9 +583,30 @@ proptest! {
 
     /// Leximin holds: checked by re-solving for every pair below 1.
     #[test]
-    fn fill_rates_are_leximin(seed in any::<u64>()) {
-        let p = load(&generate(seed, BASE));
+    fn fill_rates_are_leximin(seed in any::<u64>(), mixed in any::<bool>()) {
+        let p = load(&generate(seed, Variant { mixed, ..BASE }));
         let s = solve(&p, None);
         assert_leximin(&p, &s);
+    }
+
+    /// Every plan of a problem is a plan of the same problem with some
+    /// items reusable (SPEC §8: a unit that serves is still on hand, and
+    /// the reserve serves every period), so the first tier's weighted
+    /// shortage can only fall; on every backend, and the plans verify.
+    #[test]
+    fn reusable_items_never_raise_the_first_tier_shortage(seed in any::<u64>()) {
+        let consumed = load(&generate(seed, BASE));
+        let mixed = load(&generate(seed, Variant { mixed: true, ..BASE }));
+        for solver in SolverKind::available() {
+            let opts = SolveOptions::new(solver);
+            let a = solve_with(&consumed, &opts);
+            let b = solve_with(&mixed, &opts);
+            let g = a.tiers.iter().position(|t| t.demand > 0.0).unwrap_or(0);
+            prop_assert!(
+                b.tiers[g].weighted_shortage <= a.tiers[g].weighted_shortage + 1e-6 * a.tiers[g].weighted_shortage.max(1.0),
+                "{}: tier {} shortage {} reusable vs {} consumed",
+                solver.name(), a.tiers[g].tier, b.tiers[g].weighted_shortage, a.tiers[g].weighted_shortage
+            );
+        }
     }
 }

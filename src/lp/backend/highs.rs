@@ -30,7 +30,7 @@ use std::time::Instant;
 
 use highs_sys as sys;
 
-use super::{Backend, LpFailure, LpOutcome, Method, Sense, Session};
+use super::{Backend, LimitKind, LpFailure, LpOutcome, Method, Sense, Session, Side, VertexBasis};
 use crate::model::Lp;
 
 /// The HiGHS backend.
@@ -51,18 +51,14 @@ impl Backend for Highs {
     }
 }
 
-/// Matrix format code of the C API: rows.
-const ROWWISE: sys::HighsInt = 2;
-const OBJ_MINIMIZE: sys::HighsInt = 1;
-const OBJ_MAXIMIZE: sys::HighsInt = -1;
-const STATUS_ERROR: sys::HighsInt = -1;
-const MODEL_OPTIMAL: sys::HighsInt = 7;
-const MODEL_INFEASIBLE: sys::HighsInt = 8;
-const MODEL_UNBOUNDED_OR_INFEASIBLE: sys::HighsInt = 9;
-const MODEL_UNBOUNDED: sys::HighsInt = 10;
-const MODEL_TIME_LIMIT: sys::HighsInt = 13;
-const MODEL_ITERATION_LIMIT: sys::HighsInt = 14;
-const MODEL_EMPTY: sys::HighsInt = 6;
+// The C API's status, format and sense codes, as highs-sys declares them.
+use sys::{
+    MATRIX_FORMAT_COLUMN_WISE as COLWISE, MATRIX_FORMAT_ROW_WISE as ROWWISE,
+    MODEL_STATUS_INFEASIBLE, MODEL_STATUS_MODEL_EMPTY, MODEL_STATUS_OPTIMAL,
+    MODEL_STATUS_REACHED_ITERATION_LIMIT, MODEL_STATUS_REACHED_TIME_LIMIT, MODEL_STATUS_UNBOUNDED,
+    MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE, OBJECTIVE_SENSE_MAXIMIZE as OBJ_MAXIMIZE,
+    OBJECTIVE_SENSE_MINIMIZE as OBJ_MINIMIZE, STATUS_ERROR,
+};
 
 /// `simplex_strategy` values of HiGHS.
 const SIMPLEX_DUAL: sys::HighsInt = 1;
@@ -71,9 +67,9 @@ const SIMPLEX_DUAL: sys::HighsInt = 1;
 const SIMPLEX_DUAL_SIP: sys::HighsInt = 2;
 const SIMPLEX_PRIMAL: sys::HighsInt = 4;
 /// Basis status of a column at its lower bound.
-const AT_LOWER: sys::HighsInt = 0;
-/// Matrix format code of the C API: columns.
-const COLWISE: sys::HighsInt = 1;
+const AT_LOWER: sys::HighsInt = sys::kHighsBasisStatusLower;
+/// Basis status of a column or row at its upper bound.
+const AT_UPPER: sys::HighsInt = sys::kHighsBasisStatusUpper;
 /// A reduced cost this far on the improving side prices a left-out column
 /// back in: HiGHS's own dual feasibility tolerance.
 const PRICE_TOLERANCE: f64 = 1e-9;
@@ -114,6 +110,10 @@ struct Instance {
     /// When runs must stop ([`Session::set_deadline`]): every run of a
     /// solve (pricing passes, retries) shares it.
     deadline: Cell<Option<Instant>>,
+    /// The first call HiGHS refused (an error status), with its status:
+    /// the next run fails with [`LpFailure::Rejected`] instead of solving
+    /// an LP that is not the one asked for.
+    rejected: Cell<Option<(&'static str, sys::HighsInt)>>,
 }
 
 impl Instance {
@@ -126,6 +126,7 @@ impl Instance {
             cold: Cell::new(false),
             parallel: Cell::new(false),
             deadline: Cell::new(None),
+            rejected: Cell::new(None),
         };
         inst.set_bool("output_flag", false);
         inst.set_double("primal_feasibility_tolerance", 1e-9);
@@ -137,11 +138,24 @@ impl Instance {
         self.raw.as_ptr()
     }
 
+    /// Records `call`'s status if it is an error (warnings are fine); the
+    /// first error recorded fails the next run.
+    fn check(&self, call: &'static str, status: sys::HighsInt) {
+        if status == STATUS_ERROR && self.rejected.get().is_none() {
+            self.rejected.set(Some((call, status)));
+        }
+    }
+
     fn set_bool(&self, name: &str, value: bool) {
         let name = CString::new(name).expect("option name");
         // SAFETY: the instance is live and `name` a NUL-terminated string.
         unsafe {
-            sys::Highs_setBoolOptionValue(self.ptr(), name.as_ptr(), sys::HighsInt::from(value));
+            let status = sys::Highs_setBoolOptionValue(
+                self.ptr(),
+                name.as_ptr(),
+                sys::HighsInt::from(value),
+            );
+            self.check("Highs_setBoolOptionValue", status);
         }
     }
 
@@ -150,7 +164,8 @@ impl Instance {
         let value = CString::new(value).expect("option value");
         // SAFETY: as above.
         unsafe {
-            sys::Highs_setStringOptionValue(self.ptr(), name.as_ptr(), value.as_ptr());
+            let status = sys::Highs_setStringOptionValue(self.ptr(), name.as_ptr(), value.as_ptr());
+            self.check("Highs_setStringOptionValue", status);
         }
     }
 
@@ -158,7 +173,8 @@ impl Instance {
         let name = CString::new(name).expect("option name");
         // SAFETY: as above.
         unsafe {
-            sys::Highs_setDoubleOptionValue(self.ptr(), name.as_ptr(), value);
+            let status = sys::Highs_setDoubleOptionValue(self.ptr(), name.as_ptr(), value);
+            self.check("Highs_setDoubleOptionValue", status);
         }
     }
 
@@ -166,7 +182,8 @@ impl Instance {
         let name = CString::new(name).expect("option name");
         // SAFETY: as above.
         unsafe {
-            sys::Highs_setIntOptionValue(self.ptr(), name.as_ptr(), value);
+            let status = sys::Highs_setIntOptionValue(self.ptr(), name.as_ptr(), value);
+            self.check("Highs_setIntOptionValue", status);
         }
     }
 
@@ -189,7 +206,7 @@ impl Instance {
         let index: Vec<sys::HighsInt> = entries.iter().map(|&(r, _)| int(r)).collect();
         let value: Vec<f64> = entries.iter().map(|&(_, v)| v).collect();
         // SAFETY: index and value have `entries.len()` entries, rows exist.
-        unsafe {
+        let status = unsafe {
             sys::Highs_addCol(
                 self.ptr(),
                 cost,
@@ -198,15 +215,16 @@ impl Instance {
                 int(entries.len()),
                 index.as_ptr(),
                 value.as_ptr(),
-            );
-        }
+            )
+        };
+        self.check("Highs_addCol", status);
     }
 
     fn add_row(&self, coefs: &[(usize, f64)], lo: f64, hi: f64) {
         let index: Vec<sys::HighsInt> = coefs.iter().map(|&(c, _)| int(c)).collect();
         let value: Vec<f64> = coefs.iter().map(|&(_, v)| v).collect();
         // SAFETY: index and value have `coefs.len()` entries, columns exist.
-        unsafe {
+        let status = unsafe {
             sys::Highs_addRow(
                 self.ptr(),
                 lo,
@@ -214,22 +232,21 @@ impl Instance {
                 int(coefs.len()),
                 index.as_ptr(),
                 value.as_ptr(),
-            );
-        }
+            )
+        };
+        self.check("Highs_addRow", status);
     }
 
     fn set_col_bounds(&self, col: usize, lo: f64, hi: f64) {
         // SAFETY: `col` is a column of the instance.
-        unsafe {
-            sys::Highs_changeColBounds(self.ptr(), int(col), lo, hi);
-        }
+        let status = unsafe { sys::Highs_changeColBounds(self.ptr(), int(col), lo, hi) };
+        self.check("Highs_changeColBounds", status);
     }
 
     fn set_row_bounds(&self, row: usize, lo: f64, hi: f64) {
         // SAFETY: `row` is a row of the instance.
-        unsafe {
-            sys::Highs_changeRowBounds(self.ptr(), int(row), lo, hi);
-        }
+        let status = unsafe { sys::Highs_changeRowBounds(self.ptr(), int(row), lo, hi) };
+        self.check("Highs_changeRowBounds", status);
     }
 
     /// Replaces the objective: `costed` lists the columns with a cost now
@@ -253,14 +270,16 @@ impl Instance {
         let cost: Vec<f64> = dense.values().copied().collect();
         // SAFETY: index and cost have the same length, indices < cols.
         unsafe {
-            sys::Highs_changeObjectiveSense(self.ptr(), sense);
+            let status = sys::Highs_changeObjectiveSense(self.ptr(), sense);
+            self.check("Highs_changeObjectiveSense", status);
             if !index.is_empty() {
-                sys::Highs_changeColsCostBySet(
+                let status = sys::Highs_changeColsCostBySet(
                     self.ptr(),
                     int(index.len()),
                     index.as_ptr(),
                     cost.as_ptr(),
                 );
+                self.check("Highs_changeColsCostBySet", status);
             }
         }
         now.sort_unstable();
@@ -270,12 +289,14 @@ impl Instance {
 
     fn clear_solver(&self) {
         // SAFETY: the instance is live; clearing the solver keeps the model.
-        unsafe {
-            sys::Highs_clearSolver(self.ptr());
-        }
+        let status = unsafe { sys::Highs_clearSolver(self.ptr()) };
+        self.check("Highs_clearSolver", status);
     }
 
     fn run(&self) -> Result<(), LpFailure> {
+        if let Some((call, status)) = self.rejected.get() {
+            return Err(LpFailure::Rejected { call, status });
+        }
         let (_running, others) = Running::enter();
         if self.cold.get() && self.parallel.get() {
             // Parallel pricing takes the same pivots as serial dual
@@ -294,15 +315,14 @@ impl Instance {
         if let Some(deadline) = self.deadline.get() {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(LpFailure::Limit("HiGHS time limit".into()));
+                return Err(LpFailure::Limit(LimitKind::Time(None)));
             }
             // HiGHS measures its time limit from the instance's clocks,
             // which run on over every run (until HiGHS 2.0): zeroed here,
             // so that the limit is this run's.
             // SAFETY: the instance is live.
-            unsafe {
-                sys::Highs_zeroAllClocks(self.ptr());
-            }
+            let status = unsafe { sys::Highs_zeroAllClocks(self.ptr()) };
+            self.check("Highs_zeroAllClocks", status);
             self.set_double("time_limit", left.as_secs_f64());
         } else {
             self.set_double("time_limit", f64::INFINITY);
@@ -311,20 +331,25 @@ impl Instance {
         let run = unsafe { sys::Highs_run(self.ptr()) };
         // SAFETY: as above.
         let status = unsafe { sys::Highs_getModelStatus(self.ptr()) };
+        if let Some((call, status)) = self.rejected.get() {
+            return Err(LpFailure::Rejected { call, status });
+        }
         match status {
-            MODEL_OPTIMAL | MODEL_EMPTY if run != STATUS_ERROR => Ok(()),
-            MODEL_INFEASIBLE | MODEL_UNBOUNDED_OR_INFEASIBLE => Err(LpFailure::Infeasible),
-            MODEL_UNBOUNDED => Err(LpFailure::Unbounded),
-            MODEL_TIME_LIMIT => Err(LpFailure::Limit("HiGHS time limit".into())),
-            MODEL_ITERATION_LIMIT => Err(LpFailure::Limit("HiGHS iteration limit".into())),
+            MODEL_STATUS_OPTIMAL | MODEL_STATUS_MODEL_EMPTY if run != STATUS_ERROR => Ok(()),
+            MODEL_STATUS_INFEASIBLE | MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE => {
+                Err(LpFailure::Infeasible)
+            }
+            MODEL_STATUS_UNBOUNDED => Err(LpFailure::Unbounded),
+            MODEL_STATUS_REACHED_TIME_LIMIT => Err(LpFailure::Limit(LimitKind::Time(None))),
+            MODEL_STATUS_REACHED_ITERATION_LIMIT => Err(LpFailure::Limit(LimitKind::Iterations)),
             other => Err(LpFailure::Other(format!(
                 "HiGHS stopped with model status {other} (run status {run})"
             ))),
         }
     }
 
-    /// Column values and row duals of the last solve.
-    fn solution(&self, cols: usize, rows: usize) -> (Vec<f64>, Vec<f64>) {
+    /// Column values, reduced costs and row duals of the last solve.
+    fn solution(&self, cols: usize, rows: usize) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         let mut values = vec![0.0; cols];
         let mut col_duals = vec![0.0; cols];
         let mut row_values = vec![0.0; rows];
@@ -339,7 +364,7 @@ impl Instance {
                 row_duals.as_mut_ptr(),
             );
         }
-        (values, row_duals)
+        (values, col_duals, row_duals)
     }
 
     /// Basis statuses of columns and rows, if the instance has a valid basis.
@@ -461,7 +486,7 @@ impl HighsSession {
                 value.as_ptr(),
             )
         };
-        assert!(status != STATUS_ERROR, "HiGHS rejected the LP");
+        full.check("Highs_passLp", status);
         HighsSession {
             full,
             cols: n,
@@ -601,7 +626,7 @@ impl HighsSession {
         let cost = vec![0.0; cols.len()];
         // SAFETY: cost, lo, hi and start have `cols.len()` entries, index
         // and value the same number; every row index is a row of the copy.
-        unsafe {
+        let status = unsafe {
             sys::Highs_addCols(
                 r.inst.ptr(),
                 int(cols.len()),
@@ -612,8 +637,9 @@ impl HighsSession {
                 start.as_ptr(),
                 index.as_ptr(),
                 value.as_ptr(),
-            );
-        }
+            )
+        };
+        r.inst.check("Highs_addCols", status);
     }
 
     /// Marks session column `col` to be brought into the restricted copy
@@ -660,7 +686,8 @@ impl HighsSession {
         for _ in 0..MAX_PRICING_PASSES {
             let r = self.restricted.as_ref().expect("restricted copy");
             r.inst.run()?;
-            let (kept_values, row_duals) = r.inst.solution(r.session_col.len(), self.rows);
+            let (kept_values, kept_duals, row_duals) =
+                r.inst.solution(r.session_col.len(), self.rows);
             // A left-out column has cost 0, so its reduced cost is −aⱼᵀπ;
             // it improves a maximisation when positive, a minimisation
             // when negative: `gain` is the improvement per unit.
@@ -674,8 +701,10 @@ impl HighsSession {
                     Sense::Minimise => -d,
                 }
             };
+            // A left-out column fixed at 0 (by the driver's face
+            // restriction) cannot enter.
             let left_out: Vec<(f64, usize)> = (0..self.cols)
-                .filter(|&j| r.slot[j].is_none())
+                .filter(|&j| r.slot[j].is_none() && self.col_hi[j] > 0.0)
                 .map(|j| (gain(j), j))
                 .collect();
             let improving = left_out
@@ -687,11 +716,35 @@ impl HighsSession {
                 for (k, &j) in r.session_col.iter().enumerate() {
                     values[j] = kept_values[k];
                 }
+                // Left out: nonbasic at 0, reduced cost −aⱼᵀπ.
+                let mut col_duals = vec![0.0; self.cols];
+                let mut col_side = vec![Side::Lower; self.cols];
+                for &(g, j) in &left_out {
+                    col_duals[j] = match sense {
+                        Sense::Maximise => g,
+                        Sense::Minimise => -g,
+                    };
+                }
+                let basis = r
+                    .inst
+                    .basis(r.session_col.len(), self.rows)
+                    .map(|(cs, rs)| {
+                        for (k, &j) in r.session_col.iter().enumerate() {
+                            col_duals[j] = kept_duals[k];
+                            col_side[j] = side(cs[k]);
+                        }
+                        Box::new(VertexBasis {
+                            col_duals,
+                            col_side,
+                            row_side: rs.iter().map(|&s| side(s)).collect(),
+                        })
+                    });
                 let objective = objective.iter().map(|&(c, v)| v * values[c]).sum();
                 return Ok(LpOutcome {
                     values,
                     objective,
                     row_duals: Some(row_duals),
+                    basis,
                 });
             }
             let cols: Vec<usize> = left_out
@@ -789,6 +842,14 @@ impl Session for HighsSession {
         }
     }
 
+    fn col_bounds(&self, col: usize) -> Option<(f64, f64)> {
+        Some((*self.col_lo.get(col)?, *self.col_hi.get(col)?))
+    }
+
+    fn row_bounds(&self, row: usize) -> Option<(f64, f64)> {
+        Some((*self.row_lo.get(row)?, *self.row_hi.get(row)?))
+    }
+
     fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome, LpFailure> {
         self.full.set_costs(&mut self.costed, sense, objective);
         if self.method == Method::Primal && self.restricted.is_some() {
@@ -827,7 +888,14 @@ impl Session for HighsSession {
                 self.full.run().map_err(|_| e)?;
             }
         }
-        let (values, row_duals) = self.full.solution(self.cols, self.rows);
+        let (values, col_duals, row_duals) = self.full.solution(self.cols, self.rows);
+        let basis = self.full.basis(self.cols, self.rows).map(|(cs, rs)| {
+            Box::new(VertexBasis {
+                col_duals,
+                col_side: cs.iter().map(|&s| side(s)).collect(),
+                row_side: rs.iter().map(|&s| side(s)).collect(),
+            })
+        });
         if self.method == Method::Primal {
             // Later primal solves run on a restricted copy. Not this one:
             // from another stage's vertex, pricing went one degenerate
@@ -840,7 +908,17 @@ impl Session for HighsSession {
             values,
             objective,
             row_duals: Some(row_duals),
+            basis,
         })
+    }
+}
+
+/// The [`Side`] of a HiGHS basis status.
+fn side(status: sys::HighsInt) -> Side {
+    match status {
+        AT_LOWER => Side::Lower,
+        AT_UPPER => Side::Upper,
+        _ => Side::Basic,
     }
 }
 

@@ -1,8 +1,8 @@
-//! The embedded backend: microlp, a pure-Rust simplex, through good_lp.
+//! The embedded backend: microlp, a pure-Rust simplex, called directly.
 //! Needs no C toolchain.
 //!
 //! microlp cannot change a solved model's objective, or add columns to it,
-//! so a solve with a new objective builds a good_lp model from the
+//! so a solve with a new objective builds a microlp model from the
 //! session's copy of the LP, after a small presolve (`Reduced`): columns
 //! fixed by their bounds (frozen tiers) become constants and rows left with
 //! one free column become its bounds (microlp spends its time in dual
@@ -11,8 +11,7 @@
 //!
 //! What a solved microlp model *can* do is fix a variable at a value and
 //! release it to its original bounds, re-solving in place from its last
-//! basis (`microlp::Solution::fix_var`, `unfix_var`; good_lp hands the
-//! solved model over with `into_inner`). So the session keeps its last two
+//! basis (`microlp::Solution::fix_var`, `unfix_var`). So the session keeps its last two
 //! solved models (`Warm`), and a solve with the objective of one of them
 //! re-solves that one in place when the LP changed only in its *switch
 //! columns* ([`Session::add_switch_col`]): each fixed inside its declared
@@ -34,10 +33,9 @@
 
 use std::time::Instant;
 
-use good_lp::solvers::WithTimeLimit;
-use good_lp::{Expression, ProblemVariables, ResolutionError, SolverModel, Variable, variable};
+use std::collections::BTreeMap;
 
-use super::{Backend, LpFailure, LpOutcome, Sense, Session};
+use super::{Backend, LimitKind, LpFailure, LpOutcome, Sense, Session};
 use crate::model::{Column, Lp, Row};
 
 /// The microlp backend.
@@ -232,7 +230,7 @@ fn solved(
         outcome
             .map_err(failure)?
             .into_solution()
-            .map_err(|i| LpFailure::Limit(format!("{:?}", i.termination_reason())))?,
+            .map_err(|i| LpFailure::Limit(limit_kind(i.termination_reason())))?,
     )
 }
 
@@ -240,10 +238,17 @@ fn solved(
 fn optimal(solution: microlp::Solution) -> Result<microlp::Solution, LpFailure> {
     match solution.status() {
         microlp::SolutionStatus::Optimal => Ok(solution),
-        _ => Err(LpFailure::Limit(format!(
-            "{:?}",
-            solution.termination_reason()
-        ))),
+        _ => Err(LpFailure::Limit(limit_kind(solution.termination_reason()))),
+    }
+}
+
+/// The limit behind a solve that stopped short of an optimum. microlp's
+/// other reasons (node limit, MIP gap) are for integer problems, which
+/// allot's LPs are not: they count as an iteration limit.
+fn limit_kind(reason: microlp::TerminationReason) -> LimitKind {
+    match reason {
+        microlp::TerminationReason::TimeLimit => LimitKind::Time(None),
+        _ => LimitKind::Iterations,
     }
 }
 
@@ -285,75 +290,80 @@ impl Warm {
             None => vec![None; lp.cols.len()],
         };
         let reduced = Reduced::of(lp, &range)?;
-        let mut vars = ProblemVariables::new();
-        // Columns the reduction fixed are constants, not variables.
-        let cols: Vec<Option<Variable>> = reduced
+        // Columns the reduction fixed are constants, not variables; the
+        // others are microlp's variables in column order.
+        let is_var: Vec<bool> = reduced
             .bounds
             .iter()
             .enumerate()
-            .map(|(c, &(lo, hi))| {
-                (range[c].is_some() || lo != hi).then(|| vars.add(variable().bounds(lo..=hi)))
-            })
+            .map(|(c, &(lo, hi))| range[c].is_some() || lo != hi)
             .collect();
-        let expr = |coefs: &[(usize, f64)]| {
-            let mut e = Expression::with_capacity(coefs.len());
+        let mut costs = vec![0.0; lp.cols.len()];
+        for &(c, v) in objective {
+            costs[c] += v;
+        }
+        let mut problem = microlp::Problem::new(match sense {
+            Sense::Minimise => microlp::OptimizationDirection::Minimize,
+            Sense::Maximise => microlp::OptimizationDirection::Maximize,
+        });
+        let vars: Vec<Option<microlp::Variable>> = is_var
+            .iter()
+            .zip(&reduced.bounds)
+            .zip(&costs)
+            .map(|((&var, &bounds), &cost)| var.then(|| problem.add_var(cost, bounds)))
+            .collect();
+        // A row as microlp takes it: `sign · Σ coef·x` over the variables
+        // (duplicates summed), and the presolved constants' part.
+        // (Summed in good_lp's order: coefficients from 0.0, negated at the
+        // end; the constant from 0.0, with `v · 0` for every variable.)
+        let linear = |coefs: &[(usize, f64)], negate: bool| {
+            let mut sum: BTreeMap<usize, (microlp::Variable, f64)> = BTreeMap::new();
+            let mut constant = 0.0;
             for &(c, v) in coefs {
-                match cols[c] {
-                    Some(var) => e.add_mul(v, var),
-                    None => e += v * reduced.bounds[c].0,
+                match vars[c] {
+                    Some(var) => {
+                        sum.entry(c).or_insert((var, 0.0)).1 += v;
+                        constant += v * 0.0;
+                    }
+                    None => constant += v * reduced.bounds[c].0,
                 }
             }
-            e
+            let mut expr = microlp::LinearExpr::empty();
+            for (var, coef) in sum.into_values() {
+                expr.add(var, if negate { 0.0 + -coef } else { coef });
+            }
+            (expr, constant)
         };
-        let obj = expr(objective);
-        let unsolved = match sense {
-            Sense::Minimise => vars.minimise(obj),
-            Sense::Maximise => vars.maximise(obj),
-        };
-        let mut model = unsolved.using(good_lp::microlp);
         for &r in &reduced.rows {
             let Row { coefs, lo, hi, .. } = &lp.rows[r];
             if lo.is_finite() && lo == hi {
-                model.add_constraint(expr(coefs).eq(*lo));
+                let (expr, constant) = linear(coefs, false);
+                problem.add_constraint(expr, microlp::ComparisonOp::Eq, -(constant + -lo));
                 continue;
             }
+            // `Σ ≥ lo` as `−Σ ≤ −lo`, and `Σ ≤ hi`: the orientation (and
+            // the floating-point arithmetic) good_lp gave microlp, so the
+            // vertices found are the same as before it was dropped.
             if lo.is_finite() {
-                model.add_constraint(expr(coefs).geq(*lo));
+                let (expr, constant) = linear(coefs, true);
+                problem.add_constraint(expr, microlp::ComparisonOp::Le, -(*lo + -constant));
             }
             if hi.is_finite() {
-                model.add_constraint(expr(coefs).leq(*hi));
+                let (expr, constant) = linear(coefs, false);
+                problem.add_constraint(expr, microlp::ComparisonOp::Le, -(constant + -hi));
             }
         }
+        let mut options = microlp::SolveOptions::default();
+        options.mip_gap = 0.0;
         if let Some(deadline) = deadline {
             // What is left after the presolve and the model's construction.
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Err(LpFailure::Limit("time limit reached while building".into()));
+                return Err(LpFailure::Limit(LimitKind::Time(None)));
             }
-            model = model.with_time_limit(left.as_secs_f64());
+            options.time_limit = Some(left);
         }
-        let solution = optimal(
-            model
-                .solve()
-                .map_err(|e| match e {
-                    ResolutionError::Infeasible => LpFailure::Infeasible,
-                    ResolutionError::Unbounded => LpFailure::Unbounded,
-                    // good_lp's word for a limit hit before any feasible point.
-                    ResolutionError::Other(m)
-                        if deadline.is_some() && m.starts_with("Time limit") =>
-                    {
-                        LpFailure::Limit(m.to_string())
-                    }
-                    other => LpFailure::Other(other.to_string()),
-                })?
-                .into_inner(),
-        )?;
-        // good_lp adds microlp's variables in its own order, which is ours.
-        let mut handles = solution.iter().map(|(v, _)| v);
-        let vars: Vec<Option<microlp::Variable>> = cols
-            .iter()
-            .map(|v| v.and_then(|_| handles.next()))
-            .collect();
+        let solution = solved(problem.solve_with(options))?;
         let warm = Warm {
             sense,
             objective: objective.to_vec(),
@@ -491,6 +501,7 @@ impl Warm {
             values,
             objective,
             row_duals: None,
+            basis: None,
         }
     }
 }

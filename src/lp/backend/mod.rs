@@ -35,6 +35,32 @@ pub struct LpOutcome {
     pub objective: f64,
     /// Row duals, when the backend provides them.
     pub row_duals: Option<Vec<f64>>,
+    /// Reduced costs and basis statuses, when the backend provides them
+    /// (HiGHS): what the driver needs to restrict later stages to this
+    /// solve's optimal face.
+    pub basis: Option<Box<VertexBasis>>,
+}
+
+/// Where a column or a row stands at an optimal vertex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Basic, or nonbasic between its bounds (free): no bound is active.
+    Basic,
+    /// Nonbasic at its lower bound.
+    Lower,
+    /// Nonbasic at its upper bound.
+    Upper,
+}
+
+/// The reduced costs and basis of an optimal vertex.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VertexBasis {
+    /// Reduced cost of every column (the objective's own sense).
+    pub col_duals: Vec<f64>,
+    /// Basis status of every column.
+    pub col_side: Vec<Side>,
+    /// Basis status of every row (of its activity `Σ coef·x`).
+    pub row_side: Vec<Side>,
 }
 
 /// Why a solve gave no optimal vertex.
@@ -49,10 +75,40 @@ pub enum LpFailure {
     Unbounded,
     /// A time or iteration limit was hit.
     #[error("the solver hit its limit: {0}")]
-    Limit(String),
+    Limit(LimitKind),
+    /// The solver refused a call that builds or changes the LP (a C
+    /// library's error status); the session cannot be trusted after it.
+    #[error("{call} failed with status {status}")]
+    Rejected {
+        /// The call, e.g. `Highs_addRow`.
+        call: &'static str,
+        /// The status it returned.
+        status: i32,
+    },
     /// Anything else the solver reported.
     #[error("{0}")]
     Other(String),
+}
+
+/// Which limit stopped a solve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitKind {
+    /// The wall-clock limit; the limit that was set, when known.
+    Time(Option<std::time::Duration>),
+    /// An iteration (or node) limit of the solver.
+    Iterations,
+}
+
+impl std::fmt::Display for LimitKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LimitKind::Time(Some(limit)) => {
+                write!(f, "the time limit of {} s was reached", limit.as_secs_f64())
+            }
+            LimitKind::Time(None) => f.write_str("the time limit was reached"),
+            LimitKind::Iterations => f.write_str("the iteration limit was reached"),
+        }
+    }
 }
 
 /// Which simplex variant a warm-starting backend should use for the next
@@ -120,6 +176,16 @@ pub trait Session {
     fn set_col_bounds(&mut self, col: usize, lo: f64, hi: f64);
     /// Changes a row's bounds.
     fn set_row_bounds(&mut self, row: usize, lo: f64, hi: f64);
+    /// A column's bounds now, if the backend keeps them.
+    fn col_bounds(&self, col: usize) -> Option<(f64, f64)> {
+        let _ = col;
+        None
+    }
+    /// A row's bounds now, if the backend keeps them.
+    fn row_bounds(&self, row: usize) -> Option<(f64, f64)> {
+        let _ = row;
+        None
+    }
     /// Solves with the given sparse objective.
     fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome, LpFailure>;
 }
@@ -139,7 +205,7 @@ pub trait Backend: Sync {
 /// The backends compiled into this build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SolverKind {
-    /// microlp, the embedded pure-Rust simplex (through good_lp).
+    /// microlp, the embedded pure-Rust simplex.
     #[default]
     Microlp,
     /// HiGHS, warm-started in place (cargo feature `highs`).
