@@ -12,9 +12,10 @@
 //! backend in the build (HiGHS twice: serial, and with `--parallel-simplex`),
 //! solves the full SPEC §4 sequence in a child process
 //! (killed after `--limit` seconds, default 60) and prints the model build
-//! time, LPs and seconds per stage, the total, and — with HiGHS — the time
-//! of one cold HiGHS solve of the problem's tier-1 LP alone (the floor) and
-//! the ratio total / floor. Results of the backends are compared (largest
+//! time, LPs and seconds per stage, the total, and the ratio of the total to
+//! that backend's floor: one cold solve of the problem's tier-1 LP alone with
+//! the same backend, timed in the same run (only for backends that finished).
+//! Results of the backends are compared (largest
 //! relative difference of tier shortages, fill rates and cost).
 //! `--child SIZE SOLVER [--parallel-simplex]` runs one solve in this
 //! process and prints its JSON; with `--progress` it also prints each
@@ -118,23 +119,18 @@ fn run_child(size: &Size, solver: &str, limit: f64) -> Option<Value> {
     }
 }
 
-/// One cold HiGHS solve of the tier-1 LP (the floor), in seconds.
-#[cfg(feature = "highs")]
-fn floor(size: &Size) -> f64 {
+/// One cold solve of the tier-1 LP alone with `kind` (that backend's
+/// floor), in seconds.
+fn floor(size: &Size, kind: SolverKind) -> f64 {
     let problem = size.problem();
     let model = allot::model::build(&problem);
-    let backend = SolverKind::Highs.backend();
+    let backend = kind.backend();
     let started = Instant::now();
     let mut session = backend.open(&model.lp);
     session
         .solve(allot::backend::Sense::Maximise, &model.tier_served[0])
         .expect("tier-1 LP");
     started.elapsed().as_secs_f64()
-}
-
-#[cfg(not(feature = "highs"))]
-fn floor(_: &Size) -> f64 {
-    f64::NAN
 }
 
 fn max_rel_diff(a: &Value, b: &Value) -> f64 {
@@ -288,12 +284,22 @@ fn main() {
                 results.push((name, run_child(size, name, limit)));
             }
         }
-        let fl = floor(size);
+        // Each backend's floor: one cold solve of the tier-1 LP alone
+        // with it. A backend whose full solve did not finish gets none
+        // (its tier-1 LP alone can take as long).
+        let floors: Vec<(&str, f64)> = SolverKind::available()
+            .into_iter()
+            .filter(|k| results.iter().any(|(n, r)| *n == k.name() && r.is_some()))
+            .map(|k| (k.name(), floor(size, k)))
+            .collect();
         println!("## {}", size.label());
         if let Some((_, Some(v))) = results.iter().find(|(_, r)| r.is_some()) {
+            let shown: Vec<String> = floors.iter().map(|(n, f)| format!("{n} {f:.3}s")).collect();
             println!(
-                "LP: {} columns x {} rows; tier-1 LP alone, one cold HiGHS solve: {fl:.3}s",
-                v["columns"], v["rows"]
+                "LP: {} columns x {} rows; tier-1 LP alone, one cold solve: {}",
+                v["columns"],
+                v["rows"],
+                shown.join(", ")
             );
         }
         for (name, r) in &results {
@@ -308,8 +314,13 @@ fn main() {
                 .flatten()
                 .map(|s| s[1].as_u64().unwrap_or(0))
                 .sum();
+            let backend = name.split(' ').next().unwrap_or(name);
+            let fl = floors
+                .iter()
+                .find(|(n, _)| *n == backend)
+                .map_or(f64::NAN, |(_, f)| *f);
             println!(
-                "{name}: build {:.3}s, total {total:.3}s ({:.1}x floor), {lps} LPs, verified {}",
+                "{name}: build {:.3}s, total {total:.3}s ({:.1}x its floor), {lps} LPs, verified {}",
                 v["build"].as_f64().unwrap_or(f64::NAN),
                 total / fl,
                 v["verified"]
