@@ -6,7 +6,7 @@
 //! joins and the periods it is open. Validation builds one from the file as
 //! written ([`crate::validate`]), *before* expanding per-period arrays and
 //! `"*"` lanes, and refuses the problem when [`Estimate::size`] is beyond the
-//! limit (`--max-size`, default [`DEFAULT_MAX_SIZE`]). [`of_problem`] builds
+//! limit (`max_size`, default [`DEFAULT_MAX_SIZE`]). [`of_problem`] builds
 //! the same shape from a validated problem.
 //!
 //! The estimate follows the LP of [`crate::model`] column by column and row
@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::problem::Problem;
 
-/// Default `--max-size`: the largest LP (in non-zero coefficients) and the
+/// Default `max_size`: the largest LP (in non-zero coefficients) and the
 /// most memory (in 8-byte words) a validated problem may take. Tens of
 /// millions: large enough for real work, small enough that a problem at the
 /// limit is held in 160 MB and its LP built in a few hundred more.
