@@ -563,13 +563,7 @@ fn solve(args: &SolveArgs) -> Result<i32> {
 
 fn plan(args: &PlanArgs) -> Result<i32> {
     let text = crate::load::read_text(&args.file)?;
-    let format = crate::load::Format::of_path(&args.file).unwrap_or_else(|| {
-        if text.trim_start().starts_with('{') {
-            crate::load::Format::Json
-        } else {
-            crate::load::Format::Toml
-        }
-    });
+    let format = crate::load::Format::of(&args.file, &text);
     if let Some(w) = &args.write {
         let wanted = crate::load::Format::of_path(w);
         if wanted != Some(format) {

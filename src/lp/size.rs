@@ -640,7 +640,8 @@ pub fn of_problem(p: &Problem) -> Shape {
             .lanes
             .iter()
             .map(|l| {
-                let dispatch = &l.capacity[..t.saturating_sub(l.lead_time).min(l.capacity.len())];
+                let open = crate::problem::dispatch_periods(t as u64, l.lead_time as u64) as usize;
+                let dispatch = &l.capacity[..open.min(l.capacity.len())];
                 LaneShape {
                     entry: l.entry,
                     from: Allies::These(vec![l.from]),

@@ -299,8 +299,8 @@ fn stock_over_time(p: &Problem, plan: &Plan, clean: &dyn Fn(f64) -> f64) -> Vec<
         used[from] = true;
         used[to] = true;
         flow[from][t] -= q;
-        if t + lane.lead_time < t_len {
-            flow[to][t + lane.lead_time] += q;
+        if let Some(arrival) = lane.arrival(t, t_len) {
+            flow[to][arrival] += q;
         }
     }
     let mut start = vec![0.0; n];

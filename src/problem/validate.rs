@@ -510,7 +510,7 @@ pub fn shape(raw: &RawProblem) -> Shape {
         };
         lane_items.sort_unstable();
         lane_items.dedup();
-        let dispatch = t.saturating_sub(valid_lead_time(&l.lead_time));
+        let dispatch = crate::problem::dispatch_periods(t, valid_lead_time(&l.lead_time));
         let all = Periods::All;
         let open = periods_of(l.capacity.as_ref(), dispatch, all.clone(), positive).count(dispatch);
         let open_limited = periods_of(l.capacity.as_ref(), dispatch, Periods::none(), |c| {
