@@ -421,13 +421,7 @@ struct Loaded {
 
 fn load_file(path: &Path) -> Result<Loaded> {
     let text = crate::load::read_text(path)?;
-    let format = Format::of_path(path).unwrap_or_else(|| {
-        if text.trim_start().starts_with('{') {
-            Format::Json
-        } else {
-            Format::Toml
-        }
-    });
+    let format = Format::of(path, &text);
     let problem = crate::load::parse_str(&text, path, format)?;
     Ok(Loaded {
         text,

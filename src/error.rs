@@ -31,7 +31,7 @@ pub enum Error {
         /// What is wrong and what to do instead.
         message: String,
     },
-    /// The problem is beyond the size limit (`--max-size`): its LP, or the
+    /// The problem is beyond the size limit (`max_size`): its LP, or the
     /// numbers it would hold once expanded per period and per lane.
     #[error("{diagnostic}")]
     TooLarge {
@@ -47,7 +47,10 @@ pub enum Error {
         limit: u64,
         /// What makes it large, e.g. `periods = 1000000000: ...`.
         cause: String,
-        /// The message, located at the cause in the file.
+        /// What to change to make it fit.
+        remedy: SizeRemedy,
+        /// The message, located at the cause in the file, worded without
+        /// naming how the limit is set ([`Error::render_with`] adds that).
         diagnostic: Box<Diagnostic>,
     },
     /// The LP solver failed or hit a limit.
@@ -117,6 +120,78 @@ impl Hint {
         }
     }
 }
+
+/// What to change when a problem is beyond the size limit
+/// ([`Error::TooLarge`]): besides raising the limit, what makes it smaller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SizeRemedy {
+    /// The horizon is too long.
+    FewerPeriods,
+    /// A lane entry expands to too many lanes (`"*"` or long lists).
+    NameLaneAllies,
+    /// Too many entries altogether.
+    Split,
+    /// The scenario changes select or rescale too much; the limit in force
+    /// is `limit` selections and `work_limit` entry-periods.
+    FewerScenarioChanges {
+        /// The limit on entry-periods rescaled.
+        work_limit: u64,
+    },
+    /// The planning LP (one block per case) is too large.
+    FewerPlanCases,
+}
+
+impl SizeRemedy {
+    /// The help, with `raise` saying how to raise the limit.
+    pub fn help(self, raise: &str) -> String {
+        match self {
+            SizeRemedy::FewerPeriods => {
+                format!("use fewer, longer periods (weeks or months instead of days), or {raise}")
+            }
+            SizeRemedy::NameLaneAllies => format!(
+                "name the allies this entry really connects instead of \"*\" or long lists, or {raise}"
+            ),
+            SizeRemedy::Split => format!("split the problem into smaller ones, or {raise}"),
+            SizeRemedy::FewerScenarioChanges { .. } => format!(
+                "use fewer scenario changes, or select fewer lanes or entries with each, or {raise}"
+            ),
+            SizeRemedy::FewerPlanCases => format!(
+                "{raise} if the machine has the memory (about 1 kB per non-zero while solving), or plan with fewer scenarios (merge similar ones; those of probability 0 cost nothing), fewer periods or fewer stockpile items"
+            ),
+        }
+    }
+}
+
+/// How a caller words an error's advice: the library names options, the
+/// `allot` command its flags ([`Error::render_with`]). Every method
+/// defaults to the library's words.
+pub trait Wording {
+    /// What to try after a solver failure or a failed verification.
+    fn hint(&self, hint: Hint) -> String {
+        hint.text().to_string()
+    }
+
+    /// Appended to a size refusal's message: how the limit in force is set
+    /// (nothing by default).
+    fn limit_note(&self, remedy: SizeRemedy, limit: u64) -> String {
+        let _ = (remedy, limit);
+        String::new()
+    }
+
+    /// How to raise the size limit, in a size refusal's help.
+    fn raise_limit(&self) -> String {
+        LIBRARY_RAISE_LIMIT.to_string()
+    }
+}
+
+/// The library's words for raising the size limit.
+const LIBRARY_RAISE_LIMIT: &str = "raise the size limit (`max_size`)";
+
+/// The library's own wording.
+struct Library;
+
+impl Wording for Library {}
 
 /// allot's exit statuses (SPEC §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -196,9 +271,10 @@ impl Error {
         }
     }
 
-    /// The message, with the hint (if any) worded by `word` instead of
-    /// [`Hint::text`]: the command line names its flags this way.
-    pub fn render_with(&self, word: impl Fn(Hint) -> String) -> String {
+    /// The message, with its advice worded by `wording` instead of the
+    /// library's words: the command line names its flags this way.
+    pub fn render_with(&self, wording: &dyn Wording) -> String {
+        let word = |hint| wording.hint(hint);
         match self {
             Error::Solver {
                 problem,
@@ -219,7 +295,39 @@ impl Error {
                 *tolerance,
                 &word(Hint::OtherBackend),
             ),
+            Error::TooLarge {
+                limit,
+                remedy,
+                diagnostic,
+                ..
+            } => {
+                let mut d = (**diagnostic).clone();
+                d.message.push_str(&wording.limit_note(*remedy, *limit));
+                d.help = Some(remedy.help(&wording.raise_limit()));
+                d.to_string()
+            }
             other => other.to_string(),
+        }
+    }
+
+    /// A size refusal: `diagnostic` (message and location, worded without
+    /// the limit's name) gets the help of `remedy` in the library's words.
+    pub(crate) fn too_large(
+        estimate: &crate::size::Estimate,
+        limit: u64,
+        cause: String,
+        remedy: SizeRemedy,
+        diagnostic: Diagnostic,
+    ) -> Error {
+        Error::TooLarge {
+            variables: estimate.variables,
+            rows: estimate.rows,
+            nonzeros: estimate.nonzeros,
+            values: estimate.values,
+            limit,
+            cause,
+            remedy,
+            diagnostic: Box::new(diagnostic.with_help(remedy.help(&Library.raise_limit()))),
         }
     }
 

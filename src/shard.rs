@@ -45,14 +45,34 @@ impl fmt::Display for Shard {
     }
 }
 
-impl FromStr for Shard {
-    type Err = String;
+/// Text that is not a shard `K/N` with `1 ≤ K ≤ N`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseShardError {
+    /// The text given.
+    pub given: String,
+    /// What is wrong with it, e.g. `has N = 0`.
+    pub why: &'static str,
+}
 
-    fn from_str(s: &str) -> Result<Shard, String> {
-        let bad = |why: &str| {
-            format!(
-                "`{s}` {why}; --shard takes K/N with 1 ≤ K ≤ N, e.g. `--shard 2/8` for the second of 8 shards"
-            )
+impl fmt::Display for ParseShardError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` {}; a shard is K/N with 1 ≤ K ≤ N, e.g. `2/8` for the second of 8 shards",
+            self.given, self.why
+        )
+    }
+}
+
+impl std::error::Error for ParseShardError {}
+
+impl FromStr for Shard {
+    type Err = ParseShardError;
+
+    fn from_str(s: &str) -> Result<Shard, ParseShardError> {
+        let bad = |why: &'static str| ParseShardError {
+            given: s.to_string(),
+            why,
         };
         let (k, n) = s
             .trim()
@@ -82,7 +102,8 @@ mod tests {
         assert_eq!(" 1/1 ".parse(), Ok(Shard::ALL));
         for bad in ["0/3", "4/3", "1/0", "3", "a/b", "1/2/3", "-1/2", ""] {
             let e = bad.parse::<Shard>().unwrap_err();
-            assert!(e.contains("1 ≤ K ≤ N"), "{bad}: {e}");
+            assert_eq!(e.given, bad);
+            assert!(e.to_string().contains("1 ≤ K ≤ N"), "{bad}: {e}");
         }
     }
 

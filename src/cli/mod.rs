@@ -13,7 +13,7 @@ pub mod check;
 pub mod term;
 
 use crate::backend::SolverKind;
-use crate::error::{Error, Hint, Result};
+use crate::error::{Error, Hint, Result, SizeRemedy, Wording};
 use crate::report::{CsvTable, OutputFormat};
 use crate::solution::Solution;
 use crate::solve::SolveRequest;
@@ -197,7 +197,12 @@ pub struct SolveArgs {
 
 /// Parses `--shard K/N` (shared by the commands).
 pub(crate) fn shard(s: &str) -> std::result::Result<crate::shard::Shard, String> {
-    s.parse()
+    s.parse().map_err(|e: crate::shard::ParseShardError| {
+        format!(
+            "`{}` {}; --shard takes K/N with 1 ≤ K ≤ N, e.g. `--shard 2/8` for the second of 8 shards",
+            e.given, e.why
+        )
+    })
 }
 
 /// Parses `--compare`'s names.
@@ -374,7 +379,14 @@ where
 
 /// An error's message as the command line words it: its hints name flags.
 pub fn message(e: &Error) -> String {
-    e.render_with(|hint| {
+    e.render_with(&Flags)
+}
+
+/// The command line's wording of the library's advice: its flags.
+struct Flags;
+
+impl Wording for Flags {
+    fn hint(&self, hint: Hint) -> String {
         match hint {
             Hint::RaiseTimeLimit { try_highs: true } => {
                 "raise --time-limit, or try --solver highs (much faster on large problems)"
@@ -390,7 +402,18 @@ pub fn message(e: &Error) -> String {
             other => other.text(),
         }
         .to_string()
-    })
+    }
+
+    fn limit_note(&self, remedy: SizeRemedy, limit: u64) -> String {
+        match remedy {
+            SizeRemedy::FewerScenarioChanges { .. } => format!(" (--max-size {limit})"),
+            _ => " (--max-size)".to_string(),
+        }
+    }
+
+    fn raise_limit(&self) -> String {
+        "raise the limit with --max-size N".to_string()
+    }
 }
 
 /// The note printed before solving when `solver` is likely to be slow on
@@ -540,13 +563,7 @@ fn solve(args: &SolveArgs) -> Result<i32> {
 
 fn plan(args: &PlanArgs) -> Result<i32> {
     let text = crate::load::read_text(&args.file)?;
-    let format = crate::load::Format::of_path(&args.file).unwrap_or_else(|| {
-        if text.trim_start().starts_with('{') {
-            crate::load::Format::Json
-        } else {
-            crate::load::Format::Toml
-        }
-    });
+    let format = crate::load::Format::of(&args.file, &text);
     if let Some(w) = &args.write {
         let wanted = crate::load::Format::of_path(w);
         if wanted != Some(format) {
@@ -587,6 +604,7 @@ fn plan(args: &PlanArgs) -> Result<i32> {
             values,
             limit,
             cause,
+            remedy,
             mut diagnostic,
         }) => {
             diagnostic.file = args.file.clone();
@@ -597,6 +615,7 @@ fn plan(args: &PlanArgs) -> Result<i32> {
                 values,
                 limit,
                 cause,
+                remedy,
                 diagnostic,
             });
         }

@@ -50,6 +50,18 @@ impl Format {
             _ => None,
         }
     }
+
+    /// The format of the file `path` holding `text`: by extension, else
+    /// JSON when the text starts with `{`, else TOML.
+    pub fn of(path: &Path, text: &str) -> Format {
+        Format::of_path(path).unwrap_or_else(|| {
+            if text.trim_start().starts_with('{') {
+                Format::Json
+            } else {
+                Format::Toml
+            }
+        })
+    }
 }
 
 /// Reads and validates the problem file at `path`, refusing problems whose
@@ -62,7 +74,7 @@ pub fn load(path: &Path) -> Result<Problem> {
 /// estimated size exceeds `max_size` ([`crate::size`]).
 pub fn load_with(path: &Path, max_size: u64) -> Result<Problem> {
     let text = read_text(path)?;
-    let format = Format::of_path(path).unwrap_or_else(|| sniff(&text));
+    let format = Format::of(path, &text);
     parse_str_with(&text, path, format, max_size)
 }
 
@@ -127,14 +139,6 @@ pub fn read_text(path: &Path) -> Result<String> {
             ],
         }
     })
-}
-
-fn sniff(text: &str) -> Format {
-    if text.trim_start().starts_with('{') {
-        Format::Json
-    } else {
-        Format::Toml
-    }
 }
 
 /// Parses and validates problem text; `path` names it in messages and gives

@@ -157,11 +157,14 @@ pub fn build(p: &Problem) -> Model {
     let mut lane_rows: Vec<(usize, usize, Vec<usize>)> = Vec::new();
     for (li, l) in p.lanes.iter().enumerate() {
         let single = l.items.len() == 1;
-        for t in 0..t_len {
-            if t + l.lead_time >= t_len || l.capacity[t] <= 0.0 {
+        for (t, &capacity) in l.capacity.iter().enumerate().take(t_len) {
+            let Some(arrival) = l.arrival(t, t_len) else {
+                continue;
+            };
+            if capacity <= 0.0 {
                 continue;
             }
-            let hi = if single { l.capacity[t] } else { f64::INFINITY };
+            let hi = if single { capacity } else { f64::INFINITY };
             let mut cols = Vec::new();
             for &k in &l.items {
                 let col = lp.col(
@@ -182,10 +185,10 @@ pub fn build(p: &Problem) -> Model {
                     col,
                 });
                 outflow[nodes[&(l.from, k)]][t].push(col);
-                inflow[nodes[&(l.to, k)]][t + l.lead_time].push(col);
+                inflow[nodes[&(l.to, k)]][arrival].push(col);
                 cols.push(col);
             }
-            if !single && l.capacity[t].is_finite() {
+            if !single && capacity.is_finite() {
                 lane_rows.push((li, t, cols));
             }
         }

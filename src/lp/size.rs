@@ -6,7 +6,7 @@
 //! joins and the periods it is open. Validation builds one from the file as
 //! written ([`crate::validate`]), *before* expanding per-period arrays and
 //! `"*"` lanes, and refuses the problem when [`Estimate::size`] is beyond the
-//! limit (`--max-size`, default [`DEFAULT_MAX_SIZE`]). [`of_problem`] builds
+//! limit (`max_size`, default [`DEFAULT_MAX_SIZE`]). [`of_problem`] builds
 //! the same shape from a validated problem.
 //!
 //! The estimate follows the LP of [`crate::model`] column by column and row
@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::problem::Problem;
 
-/// Default `--max-size`: the largest LP (in non-zero coefficients) and the
+/// Default `max_size`: the largest LP (in non-zero coefficients) and the
 /// most memory (in 8-byte words) a validated problem may take. Tens of
 /// millions: large enough for real work, small enough that a problem at the
 /// limit is held in 160 MB and its LP built in a few hundred more.
@@ -640,7 +640,8 @@ pub fn of_problem(p: &Problem) -> Shape {
             .lanes
             .iter()
             .map(|l| {
-                let dispatch = &l.capacity[..t.saturating_sub(l.lead_time).min(l.capacity.len())];
+                let open = crate::problem::dispatch_periods(t as u64, l.lead_time as u64) as usize;
+                let dispatch = &l.capacity[..open.min(l.capacity.len())];
                 LaneShape {
                     entry: l.entry,
                     from: Allies::These(vec![l.from]),

@@ -34,10 +34,10 @@ pub enum CsvTable {
     Production,
     /// One row per solve with the cost breakdown.
     Cost,
-    /// `--compare`: one row per tier, per (ally, tier) and per cost
+    /// The comparisons (SPEC §10): one row per tier, per (ally, tier) and per cost
     /// compared.
     Compare,
-    /// `--marginal`: one row per (ally, item, tier).
+    /// The marginal values (SPEC §11): one row per (ally, item, tier).
     Marginal,
 }
 
@@ -160,7 +160,7 @@ pub fn json(solutions: &[Solution]) -> String {
 
 /// The part of [`json`]`(all)` that `part = all[start..start + part.len()]`
 /// gives (`total = all.len()`), so that the pieces of consecutive parts,
-/// concatenated, are [`json`]'s output byte for byte (`--shard`, see
+/// concatenated, are [`json`]'s output byte for byte (sharding, see
 /// [`crate::shard`]): the opening `[` comes with the first solution, the
 /// closing `]` with the last, and each solution is pretty-printed one
 /// level in, as in the whole array.
@@ -621,7 +621,7 @@ pub fn table(solutions: &[Solution]) -> String {
 /// How many entries "Where more units help" lists.
 pub const TOP_MARGINAL: usize = 10;
 
-/// The "Sharing" section (`--compare`): per tier alone → shared and the
+/// The "Sharing" section (SPEC §10 comparisons): per tier alone → shared and the
 /// gain, the allies worse off than alone, the costs and the price of
 /// fairness.
 fn sharing(out: &mut String, s: &Solution, c: &crate::share::Compare) {
@@ -685,7 +685,7 @@ fn sharing(out: &mut String, s: &Solution, c: &crate::share::Compare) {
     }
 }
 
-/// The "Where more units help" section (`--marginal`): the
+/// The "Where more units help" section (SPEC §11 marginal values): the
 /// [`TOP_MARGINAL`] entries with the largest gains, highest tier first
 /// (then the largest saving, then file order); entries that change
 /// nothing are left out.

@@ -250,10 +250,10 @@ pub struct Solution {
     /// left out of the JSON otherwise.
     #[serde(default, skip_serializing_if = "Guarantee::is_none")]
     pub guarantee: Guarantee,
-    /// The comparisons asked for (`--compare`, SPEC §10).
+    /// The comparisons asked for (SPEC §10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<Compare>,
-    /// The marginal values asked for (`--marginal`, SPEC §11), in file
+    /// The marginal values asked for (SPEC §11), in file
     /// order: allies, then items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marginal: Option<Vec<Marginal>>,
@@ -299,8 +299,8 @@ fn stock_over_time(p: &Problem, plan: &Plan, clean: &dyn Fn(f64) -> f64) -> Vec<
         used[from] = true;
         used[to] = true;
         flow[from][t] -= q;
-        if t + lane.lead_time < t_len {
-            flow[to][t + lane.lead_time] += q;
+        if let Some(arrival) = lane.arrival(t, t_len) {
+            flow[to][arrival] += q;
         }
     }
     let mut start = vec![0.0; n];

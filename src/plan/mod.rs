@@ -14,7 +14,7 @@
 //! changes give that position ([`Problem::stock_factor`]). A position without
 //! a `supply` entry gets an empty one (stock 0) first, so that it has a node
 //! in every block; the case's supply changes select it as they select it in
-//! the written placed problem (`--write`), where it is a real entry.
+//! the written placed problem ([`placed_text`]), where it is a real entry.
 //!
 //! The objective is lexicographic, with the same driver and the same exact
 //! holds as `allot solve` ([`crate::solve`]): for each tier g in order,
@@ -35,7 +35,7 @@
 //!
 //! The extensive form has about (number of cases) × the base LP's size; it
 //! is built once and refused, before anything is built, when it would pass
-//! the size limit (`--max-size`). docs/design.md describes how the same
+//! the size limit (`max_size`). docs/design.md describes how the same
 //! structure maps onto Benders decomposition.
 
 use std::time::{Duration, Instant};
@@ -207,7 +207,7 @@ pub fn template(p: &Problem) -> Problem {
     placed_with(p, &[], |_| true)
 }
 
-/// The placed problem (SPEC §12 `--write`): `p` with `units` — `(ally,
+/// The placed problem (SPEC §12, the written file): `p` with `units` — `(ally,
 /// item, units)` — added to the stock of those supply entries, new entries
 /// created where units are placed (and, stock 0, where a `stock` change
 /// would otherwise select no entry); no stockpiles, no expectations (they
@@ -534,7 +534,7 @@ pub fn plan_with_stats(problem: &Problem, opts: &PlanOptions) -> Result<(Plan, S
         .iter()
         .map(|&(a, k, col)| {
             // Rounded to the digits reports show, so that the placed
-            // problem's file (`--write`) states it exactly.
+            // problem's written file states it exactly.
             let u = values.get(col).copied().unwrap_or(0.0).max(0.0) * unit;
             (
                 a,
@@ -810,18 +810,21 @@ fn size_guard(
         if blocks.len() == 2 { "" } else { "s" }
     );
     let message = format!(
-        "the problem is too large to plan: {cause} would have about {} variables, {} rows and {} non-zeros, beyond the limit of {} (--max-size)",
+        "the problem is too large to plan: {cause} would have about {} variables, {} rows and {} non-zeros, beyond the limit of {}",
         total.variables, total.rows, total.nonzeros, max_size
     );
-    let diagnostic = Diagnostic::at(std::path::Path::new(&problem.name), "", None, "scenarios", message)
-        .with_help("raise the limit with --max-size N if the machine has the memory (about 1 kB per non-zero while solving), or plan with fewer scenarios (merge similar ones; those of probability 0 cost nothing), fewer periods or fewer stockpile items");
-    Err(Error::TooLarge {
-        variables: total.variables,
-        rows: total.rows,
-        nonzeros: total.nonzeros,
-        values: total.values,
-        limit: max_size,
+    let diagnostic = Diagnostic::at(
+        std::path::Path::new(&problem.name),
+        "",
+        None,
+        "scenarios",
+        message,
+    );
+    Err(Error::too_large(
+        &total,
+        max_size,
         cause,
-        diagnostic: Box::new(diagnostic),
-    })
+        crate::error::SizeRemedy::FewerPlanCases,
+        diagnostic,
+    ))
 }

@@ -141,6 +141,21 @@ impl Lane {
     pub fn carries(&self, item: usize) -> bool {
         self.items.binary_search(&item).is_ok()
     }
+
+    /// The period in which what is dispatched in period `t` arrives, `None`
+    /// beyond a horizon of `periods` ([`dispatch_periods`]).
+    pub fn arrival(&self, t: usize, periods: usize) -> Option<usize> {
+        let at = t + self.lead_time;
+        (at < periods).then_some(at)
+    }
+}
+
+/// The lead-time rule (SPEC §2): what a lane of `lead_time` dispatches in
+/// period t arrives in period t + `lead_time`, so it dispatches only in the
+/// first `periods − lead_time` periods of the horizon (none when the lead
+/// time is the horizon or longer).
+pub fn dispatch_periods(periods: u64, lead_time: u64) -> u64 {
+    periods.saturating_sub(lead_time)
 }
 
 /// What a scenario change multiplies (SPEC §5).

@@ -14,7 +14,7 @@ use std::path::Path;
 use serde_spanned::Spanned;
 
 use crate::diagnostic::{Diagnostic, Location, did_you_mean};
-use crate::error::Error;
+use crate::error::{Error, SizeRemedy};
 use crate::problem::{
     Ally, Change, Demand, Expect, Expectation, Fairness, Guarantee, Item, Lane, Problem, Scenario,
     Stockpile, Supply, Target,
@@ -510,7 +510,7 @@ pub fn shape(raw: &RawProblem) -> Shape {
         };
         lane_items.sort_unstable();
         lane_items.dedup();
-        let dispatch = t.saturating_sub(valid_lead_time(&l.lead_time));
+        let dispatch = crate::problem::dispatch_periods(t, valid_lead_time(&l.lead_time));
         let all = Periods::All;
         let open = periods_of(l.capacity.as_ref(), dispatch, all.clone(), positive).count(dispatch);
         let open_limited = periods_of(l.capacity.as_ref(), dispatch, Periods::none(), |c| {
@@ -595,11 +595,11 @@ fn memory(words: u64) -> String {
 /// The size refusal, located at its cause.
 fn too_large(raw: &RawProblem, ck: &Checker, err: crate::size::TooLarge) -> Error {
     let e = &err.estimate;
-    let (key, span, help) = match &err.cause {
+    let (key, span, remedy) = match &err.cause {
         Cause::Periods => (
             "periods".to_string(),
             raw.periods.as_ref().map(|p| p.span()),
-            "use fewer, longer periods (weeks or months instead of days), or raise the limit with --max-size N",
+            SizeRemedy::FewerPeriods,
         ),
         Cause::Lane { entry, .. } => {
             let lane = raw.lanes.get(*entry).map(|l| l.get_ref());
@@ -616,7 +616,7 @@ fn too_large(raw: &RawProblem, ck: &Checker, err: crate::size::TooLarge) -> Erro
             (
                 format!("lanes[{entry}].{which}"),
                 span,
-                "name the allies this entry really connects instead of \"*\" or long lists, or raise the limit with --max-size N",
+                SizeRemedy::NameLaneAllies,
             )
         }
         Cause::Entries => {
@@ -627,11 +627,7 @@ fn too_large(raw: &RawProblem, ck: &Checker, err: crate::size::TooLarge) -> Erro
             } else {
                 ("demand", raw.demand.first().map(|d| d.span()))
             };
-            (
-                key.to_string(),
-                span,
-                "split the problem into smaller ones, or raise the limit with --max-size N",
-            )
+            (key.to_string(), span, SizeRemedy::Split)
         }
     };
     let memory = memory(e.values);
@@ -642,25 +638,17 @@ fn too_large(raw: &RawProblem, ck: &Checker, err: crate::size::TooLarge) -> Erro
             String::new()
         };
         format!(
-            "the problem is too large: {}; holding it would take about {memory}{lp}, beyond the limit of {} (--max-size)",
+            "the problem is too large: {}; holding it would take about {memory}{lp}, beyond the limit of {}",
             err.detail, err.limit
         )
     } else {
         format!(
-            "the problem is too large: {}; its LP would have about {} variables, {} rows and {} non-zeros (holding the problem about {memory}), beyond the limit of {} (--max-size)",
+            "the problem is too large: {}; its LP would have about {} variables, {} rows and {} non-zeros (holding the problem about {memory}), beyond the limit of {}",
             err.detail, e.variables, e.rows, e.nonzeros, err.limit
         )
     };
-    let diagnostic = Diagnostic::at(ck.file, ck.text, span, key, message).with_help(help);
-    Error::TooLarge {
-        variables: e.variables,
-        rows: e.rows,
-        nonzeros: e.nonzeros,
-        values: e.values,
-        limit: err.limit,
-        cause: err.detail,
-        diagnostic: Box::new(diagnostic),
-    }
+    let diagnostic = Diagnostic::at(ck.file, ck.text, span, key, message);
+    Error::too_large(e, err.limit, err.detail, remedy, diagnostic)
 }
 
 /// The whole check; diagnostics go to `ck`, a size refusal is the error.
@@ -1332,20 +1320,21 @@ impl ScenarioBudget {
             Some(ch.span()),
             key,
             format!(
-                "the problem is too large: {detail}, beyond the limit of {} selections and {work_limit} entry-periods (--max-size {})",
-                self.max_size, self.max_size
+                "the problem is too large: {detail}, beyond the limit of {} selections and {work_limit} entry-periods",
+                self.max_size
             ),
-        )
-        .with_help("use fewer scenario changes, or select fewer lanes or entries with each, or raise the limit with --max-size N");
-        Err(Error::TooLarge {
-            variables: 0,
-            rows: 0,
-            nonzeros: 0,
+        );
+        let estimate = crate::size::Estimate {
             values: self.work,
-            limit: self.max_size,
-            cause: detail,
-            diagnostic: Box::new(diagnostic),
-        })
+            ..Default::default()
+        };
+        Err(Error::too_large(
+            &estimate,
+            self.max_size,
+            detail,
+            SizeRemedy::FewerScenarioChanges { work_limit },
+            diagnostic,
+        ))
     }
 }
 

@@ -131,22 +131,14 @@ impl SolveStats {
     }
 }
 
-/// Estimated LP columns ([`estimated_columns`]) above which the embedded
-/// backend is expected to need more than about a minute. Measured on
-/// generated problems (`examples/perf.rs`): 10×3×6 (1 590 columns) in
-/// 0.11 s, 15×3×8 (4 388; estimated 5 008) in 2.6 s, 20×4×8 (estimated
-/// 8 544) not within 3 minutes (its routine tier's shortage and leximin
-/// LPs take microlp minutes, rebuilt or in place).
+/// LP columns (the size estimate's, [`crate::size::estimate`], exact for
+/// columns) above which the embedded backend is expected to need more
+/// than about a minute. Measured on generated problems
+/// (`examples/perf.rs`): 10×3×6 (1 590 columns) in 0.11 s, 15×3×8
+/// (4 388) in 2.6 s, 20×4×8 (8 544 by the rough count this replaced) not
+/// within 3 minutes (its routine tier's shortage and leximin LPs take
+/// microlp minutes, rebuilt or in place).
 pub const MICROLP_MINUTE_COLUMNS: usize = 6_000;
-
-/// A rough count of the LP columns of `p` (dispatch, production, served
-/// and stock columns), without building the LP.
-pub fn estimated_columns(p: &Problem) -> usize {
-    let t = p.periods;
-    let ship: usize = p.lanes.iter().map(|l| l.items.len() * t).sum();
-    let nodes = p.supply.len() + p.demand.len();
-    ship + (2 * p.supply.len() + p.demand.len() + nodes) * t
-}
 
 /// The estimated LP columns of `p` when `solver` is likely to need more
 /// than about a minute on it — the embedded backend on a problem of
@@ -155,7 +147,7 @@ pub fn likely_slow(p: &Problem, solver: SolverKind) -> Option<usize> {
     if solver != SolverKind::Microlp {
         return None;
     }
-    let columns = estimated_columns(p);
+    let columns = usize::try_from(crate::size::estimate(p).variables).unwrap_or(usize::MAX);
     (columns > MICROLP_MINUTE_COLUMNS).then_some(columns)
 }
 
@@ -1438,25 +1430,13 @@ mod tests {
     use crate::model::build;
 
     #[test]
-    fn column_estimate_is_close_to_the_built_lp() {
-        for size in [Size::new(10, 3, 6), Size::new(15, 3, 8).degree(4)] {
-            let p = size.problem();
-            let built = build(&p).lp.cols.len() as f64;
-            let estimate = estimated_columns(&p) as f64;
-            assert!(
-                (0.8..1.3).contains(&(estimate / built)),
-                "{size}: estimate {estimate}, built {built}"
-            );
-        }
-    }
-
-    #[test]
     fn embedded_backend_advises_highs_only_on_large_problems() {
         let small = Size::new(10, 3, 6).problem();
         assert_eq!(likely_slow(&small, SolverKind::Microlp), None);
         let large = Size::new(30, 6, 12).degree(6).problem();
         let columns = likely_slow(&large, SolverKind::Microlp).expect("slow");
-        assert_eq!(columns, estimated_columns(&large));
+        // The columns named are the LP's own.
+        assert_eq!(columns, build(&large).lp.cols.len());
         #[cfg(feature = "highs")]
         assert_eq!(likely_slow(&large, SolverKind::Highs), None);
     }

@@ -66,10 +66,10 @@ pub struct SolveOptions<'a> {
     /// ([`crate::backend::Session::set_deadline`]; microlp's in-place
     /// re-solves get what was left when their model was built).
     pub time_limit: Option<Duration>,
-    /// The baselines to add to each result (SPEC §10; `--compare`).
+    /// The baselines to add to each result (SPEC §10).
     pub compare: super::CompareWith,
     /// The marginal value of this many more units of free stock at every
-    /// (ally, item) (SPEC §11; `--marginal --units N`); `None` for none.
+    /// (ally, item) (SPEC §11); `None` for none.
     pub marginal: Option<f64>,
     /// How, not what, to solve (for tests and benchmarks).
     pub tuning: Tuning,

@@ -59,7 +59,7 @@ use crate::solve::{
     solve_plan,
 };
 
-/// Which baselines `--compare` adds (SPEC §10).
+/// Which baselines a solve adds to its result (SPEC §10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CompareWith {
     /// `alone`: the alone problem (every lane closed).
@@ -69,7 +69,7 @@ pub struct CompareWith {
 }
 
 impl CompareWith {
-    /// The names `--compare` takes.
+    /// The baselines' names.
     pub const NAMES: [&'static str; 2] = ["alone", "none"];
 
     /// Parses `alone`, `none` or `alone,none` (either order). An unknown,
@@ -355,7 +355,7 @@ fn solve_alone(
     })
 }
 
-/// A stage line for `--timings` that sums another solve's LPs and
+/// A stage line of the statistics that sums another solve's LPs and
 /// seconds.
 fn summary_stage(name: &str, stats: &SolveStats, order: usize) -> StageStat {
     StageStat {

@@ -339,12 +339,23 @@ fn tiny_files_asking_for_huge_problems_are_refused_at_once() {
     ] {
         let started = Instant::now();
         match allot::load_str(&text, "big.toml") {
-            Err(allot::Error::TooLarge {
-                diagnostic, limit, ..
-            }) => {
+            Err(e) if matches!(e, allot::Error::TooLarge { .. }) => {
+                let allot::Error::TooLarge {
+                    diagnostic, limit, ..
+                } = &e
+                else {
+                    unreachable!()
+                };
                 assert_eq!(diagnostic.key, key);
-                assert_eq!(limit, allot::size::DEFAULT_MAX_SIZE);
+                assert_eq!(*limit, allot::size::DEFAULT_MAX_SIZE);
                 assert!(diagnostic.location.is_some());
+                // The library names no flag; the command line adds it.
+                let library = e.to_string();
+                assert!(!library.contains("--max-size"), "{library}");
+                assert!(library.contains("raise the size limit"), "{library}");
+                let cli = allot::cli::message(&e);
+                assert!(cli.contains("(--max-size)"), "{cli}");
+                assert!(cli.contains("raise the limit with --max-size N"), "{cli}");
             }
             other => panic!("expected TooLarge, got {other:?}"),
         }

@@ -192,7 +192,7 @@ pub trait Session {
 
 /// A solver that can open sessions.
 pub trait Backend: Sync {
-    /// Short name, as given to `--solver`.
+    /// Short name: `microlp` or `highs`.
     fn name(&self) -> &'static str;
     /// Whether [`LpOutcome::row_duals`] is filled.
     fn has_duals(&self) -> bool {
@@ -214,7 +214,7 @@ pub enum SolverKind {
 }
 
 impl SolverKind {
-    /// Every backend in this build, by `--solver` name.
+    /// Every backend in this build, by name.
     pub fn available() -> Vec<SolverKind> {
         vec![
             SolverKind::Microlp,
@@ -223,7 +223,7 @@ impl SolverKind {
         ]
     }
 
-    /// The `--solver` name.
+    /// The short name.
     pub fn name(self) -> &'static str {
         match self {
             SolverKind::Microlp => "microlp",
@@ -232,7 +232,7 @@ impl SolverKind {
         }
     }
 
-    /// Parses a `--solver` name.
+    /// Parses a short name.
     pub fn from_name(name: &str) -> Option<SolverKind> {
         Self::available().into_iter().find(|k| k.name() == name)
     }

@@ -234,7 +234,7 @@ pub fn parse(value: serde_json::Value) -> Result<Vec<Run>, String> {
         }
         _ => {
             return Err(
-                "expected a JSON object or an array of objects (allot solve --format json)".into(),
+                "expected a JSON object or an array of objects (a solve's JSON result)".into(),
             );
         }
     };
