@@ -522,6 +522,12 @@ fn solve(args: &SolveArgs) -> Result<i32> {
                 for s in &stats.stages {
                     eprintln!("  {:<32} {:>4} LPs {:>9.3}s", s.name, s.lps, s.seconds);
                 }
+                if stats.marginal_unchanged > 0 {
+                    eprintln!(
+                        "  marginal: {} entries answered from the base plan (stock left in every period)",
+                        stats.marginal_unchanged
+                    );
+                }
                 if stats.face_fixed > 0 || stats.face_fallbacks > 0 {
                     eprintln!(
                         "  optimal faces: {} columns and rows fixed, {} fallbacks to hold rows",

@@ -464,6 +464,7 @@ pub fn plan_with_stats(problem: &Problem, opts: &PlanOptions) -> Result<(Plan, S
         parts: 1,
         face_fixed: 0,
         face_fallbacks: 0,
+        marginal_unchanged: 0,
     };
     progress(&format!(
         "extensive form {} columns × {} rows built in {:.1}s",

@@ -102,6 +102,10 @@ pub struct SolveStats {
     /// Times a face restriction fell back on hold rows (a watch fell short,
     /// or an LP was infeasible with the face fixed); 0 when every fix held.
     pub face_fallbacks: usize,
+    /// `--marginal` entries answered without a re-solve: the node that got
+    /// the units had free stock left in every period of the base plan
+    /// (see [`crate::share`], "Marginal values").
+    pub marginal_unchanged: usize,
 }
 
 impl SolveStats {
@@ -119,6 +123,7 @@ impl SolveStats {
         self.parts += other.parts;
         self.face_fixed += other.face_fixed;
         self.face_fallbacks += other.face_fallbacks;
+        self.marginal_unchanged += other.marginal_unchanged;
         for stage in other.stages {
             match self.stages.iter_mut().find(|s| s.name == stage.name) {
                 Some(s) => {
@@ -281,6 +286,7 @@ fn solve_part(
         parts: 1,
         face_fixed: 0,
         face_fallbacks: 0,
+        marginal_unchanged: 0,
     };
     let backend = opts.solver.backend();
     let mut session = backend.open(&model.lp);

@@ -121,6 +121,11 @@ pub struct Tuning {
     /// reports a basis (see "Optimal faces" in docs/design.md; otherwise a
     /// tier's shortage is held by a row through its leximin).
     pub face: bool,
+    /// Answer a `--marginal` entry without a re-solve when the base plan
+    /// proves the units change nothing (see [`crate::share`], "Marginal
+    /// values"; otherwise every entry whose units reach demand is
+    /// re-solved).
+    pub marginal_shortcuts: bool,
 }
 
 impl Default for Tuning {
@@ -131,6 +136,7 @@ impl Default for Tuning {
             parallel: true,
             freeze: true,
             face: true,
+            marginal_shortcuts: true,
         }
     }
 }
@@ -168,6 +174,14 @@ impl Tuning {
     /// With [`Tuning::face`] set to `on`.
     pub fn with_face(self, on: bool) -> Tuning {
         Tuning { face: on, ..self }
+    }
+
+    /// With [`Tuning::marginal_shortcuts`] set to `on`.
+    pub fn with_marginal_shortcuts(self, on: bool) -> Tuning {
+        Tuning {
+            marginal_shortcuts: on,
+            ..self
+        }
     }
 }
 

@@ -40,8 +40,36 @@
 //! reach no demand, and costs are never negative). Under the guarantee
 //! the changed problem's own alone values are used: the alone problem
 //! splits by node, so only the node that got the units is re-solved
-//! alone, and its caps follow. `tests/integration/share.rs` compares every
-//! entry with a full re-solve of the changed problem.
+//! alone, and its caps follow.
+//!
+//! A part is not re-solved either when the base plan proves that the
+//! units change nothing ([`surplus_everywhere`]): the node, its item not
+//! reusable, keeps free stock in every period. Its free-stock columns
+//! `f_t ≥ 0` then sit above zero in an optimal plan `x*` of every LP of the
+//! lexicographic sequence (each tier's shortage, each leximin round
+//! `max z` and check `max Σ fill` with the earlier optima held, the cost):
+//! `x*` keeps every hold and reaches every optimum. No objective and no
+//! hold has an `f_t` term, and `f_t` appears only in the node's balance
+//! rows of periods `t` (coefficient 1) and `t + 1` (−1), so by
+//! complementary slackness every optimal dual `y` of each of those LPs has
+//! `y_t = y_{t+1}` and `y_T = 0`: the first period's balance row, whose
+//! right-hand side gets the units, has `y_1 = 0`. The dual stays feasible
+//! when a right-hand side moves, so by weak duality the LP's optimum with
+//! `N` more units is at most (for a maximum; at least, for the cost) the
+//! base optimum plus `N·y_1`, the base optimum; and `x*` with `N` more in
+//! every `f_t` is feasible there, so the optimum is the base one, for any
+//! `N`. Stage by stage, then, the changed problem's LPs are the base LPs
+//! with the same held values: every tier's shortage, every leximin level
+//! and blocked set (a blocked pair's check keeps its optimum; a pair that
+//! could rise still can) and the cost are the base's, and so are the
+//! entry's numbers: every gain and the cost change 0. Under the guarantee
+//! the shortcut is taken only when the node's re-solved alone values are
+//! the base's to the bit, so that the caps are unchanged too. "Above zero"
+//! means above [`SURPLUS`], ten times the solvers' feasibility tolerance.
+//!
+//! `tests/integration/share.rs` compares every entry with a full re-solve
+//! of the changed problem, and the entries with and without the shortcut
+//! ([`crate::solve::Tuning::marginal_shortcuts`]).
 
 use std::time::Instant;
 
@@ -463,7 +491,8 @@ pub(crate) fn solve_applied(
                 .filter(|_| guaranteed)
                 .map(|a| a.entries.as_slice()),
         };
-        let (entries, lps) = marginal(&base, units, label, opts, tuning, deadline)?;
+        let (entries, lps, unchanged) = marginal(&base, units, label, opts, tuning, deadline)?;
+        stats.marginal_unchanged = unchanged;
         stats.stages.push(StageStat {
             name: "marginal".into(),
             lps,
@@ -584,7 +613,7 @@ pub fn with_units(p: &Problem, ally: usize, item: usize, units: f64) -> (Problem
 }
 
 /// The marginal entries of SPEC §11, in file order (allies, then items),
-/// and the LPs they took.
+/// the LPs they took, and how many were answered without a re-solve.
 fn marginal(
     base: &Base,
     units: f64,
@@ -592,26 +621,28 @@ fn marginal(
     opts: &SolveOptions,
     tuning: Tuning,
     deadline: Option<Instant>,
-) -> Result<(Vec<Marginal>, usize)> {
+) -> Result<(Vec<Marginal>, usize, usize)> {
     let p = base.p;
     let pairs: Vec<(usize, usize)> = (0..p.allies.len())
         .flat_map(|a| (0..p.items.len()).map(move |k| (a, k)))
         .collect();
     let one =
         |&(a, k): &(usize, usize)| one_marginal(base, a, k, units, label, opts, tuning, deadline);
-    let results: Vec<Result<(Marginal, usize)>> = if tuning.parallel {
+    let results: Vec<Result<(Marginal, usize, bool)>> = if tuning.parallel {
         pairs.par_iter().map(one).collect()
     } else {
         pairs.iter().map(one).collect()
     };
     let mut entries = Vec::new();
     let mut lps = 0;
+    let mut unchanged = 0;
     for r in results {
-        let (m, n) = r?;
+        let (m, n, same) = r?;
         entries.push(m);
         lps += n;
+        unchanged += usize::from(same);
     }
-    Ok((entries, lps))
+    Ok((entries, lps, unchanged))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -624,11 +655,12 @@ fn one_marginal(
     opts: &SolveOptions,
     tuning: Tuning,
     deadline: Option<Instant>,
-) -> Result<(Marginal, usize)> {
+) -> Result<(Marginal, usize, bool)> {
     let p = base.p;
     let (mut with, s) = with_units(p, a, k, units);
     let label = format!("{label} (+{units} {} at {})", p.items[k].id, p.allies[a].id);
     let mut lps = 0;
+    let mut caps_same = true;
     if let Some(alone) = base.alone {
         // The alone problem splits by node: only (a, k) changes.
         let mut entries = alone.to_vec();
@@ -644,10 +676,17 @@ fn one_marginal(
             verified(&solution_of(&q, None, &plan, &stats), &alone_label)?;
             lps += stats.lp_solves();
             for (&i, v) in node.iter().zip(entry_shortages(&q, &plan)) {
+                caps_same &= v == entries[i];
                 entries[i] = v;
             }
         }
         with.caps = caps(&with, &entries);
+    }
+    // The shortcut of the module documentation: the node had free stock
+    // left in every period of the base plan, and (under the guarantee) its
+    // alone values, hence the caps, are the base's.
+    if tuning.marginal_shortcuts && caps_same && surplus_everywhere(p, base.plan, a, k) {
+        return Ok((base_entry(base, a, k, units), lps, true));
     }
     let mut plan = base.plan.clone();
     if s == base.plan.make.len() {
@@ -692,5 +731,80 @@ fn one_marginal(
             cost_change: difference(solution.cost.total, base.solution.cost.total),
         },
         lps,
+        false,
     ))
+}
+
+/// The entry of units that change nothing: every gain and the cost change 0.
+fn base_entry(base: &Base, a: usize, k: usize, units: f64) -> Marginal {
+    let p = base.p;
+    Marginal {
+        ally: p.allies[a].id.clone(),
+        item: p.items[k].id.clone(),
+        units,
+        gain: TierValues(
+            base.solution
+                .tiers
+                .iter()
+                .map(|t| (t.tier.clone(), 0.0))
+                .collect(),
+        ),
+        cost_change: 0.0,
+    }
+}
+
+/// Free stock left at node (`ally`, `item`) that proves more units there
+/// change nothing: at least this many LP units ([`crate::units::lp_unit`])
+/// in every period, ten times HiGHS's primal feasibility tolerance (1e-7),
+/// so that the LP's stock column is above zero in the solver's vertex and
+/// not by round-off.
+pub const SURPLUS: f64 = 1e-6;
+
+/// Whether `plan`, an optimal plan of `p`, keeps more than [`SURPLUS`]
+/// free stock of `item` at `ally` at the end of every period, the item
+/// not reusable: then more free stock there changes no optimum of the
+/// lexicographic objective (module documentation, "Marginal values").
+/// The free stock is computed from the plan like the LP's balance rows:
+/// what was there, plus what is made, surged, drawn from the reserve or
+/// arrives, less what leaves and is served.
+pub fn surplus_everywhere(p: &Problem, plan: &Plan, ally: usize, item: usize) -> bool {
+    if p.items[item].reusable {
+        return false;
+    }
+    let t_len = p.periods;
+    let mut net = vec![0.0; t_len];
+    for (i, s) in p.supply.iter().enumerate() {
+        if s.ally != ally || s.item != item {
+            continue;
+        }
+        net[0] += s.stock - s.reserve;
+        for (t, n) in net.iter_mut().enumerate() {
+            *n += plan.make[i][t] + plan.surge[i][t] + plan.draw[i][t];
+        }
+    }
+    for (i, d) in p.demand.iter().enumerate() {
+        if d.ally == ally && d.item == item {
+            for (t, n) in net.iter_mut().enumerate() {
+                *n -= plan.served[i][t];
+            }
+        }
+    }
+    for &(l, k, t, q) in &plan.ship {
+        if k != item {
+            continue;
+        }
+        let lane = &p.lanes[l];
+        if lane.from == ally {
+            net[t] -= q;
+        }
+        if lane.to == ally && t + lane.lead_time < t_len {
+            net[t + lane.lead_time] += q;
+        }
+    }
+    let least = SURPLUS * crate::units::lp_unit(p);
+    let mut stock = 0.0;
+    net.iter().all(|n| {
+        stock += n;
+        stock > least
+    })
 }

@@ -425,6 +425,143 @@ fn marginal_entries_equal_full_re_solves() {
     }
 }
 
+/// VENTS with 30 ventilators at NY: every state is served in full (NY
+/// ships 10 to NJ and 6 to CT, cost 16) and NY keeps 14 spare in its only
+/// period. One more unit at NY changes nothing, and the base plan proves
+/// it (no re-solve); at NJ or CT the unit is served at home and NY ships
+/// one less: gain 0, cost −1, which takes a re-solve (neither keeps
+/// stock).
+#[test]
+fn marginal_units_where_stock_is_left_change_nothing_by_hand() {
+    let mut p = load(VENTS);
+    p.supply[0].stock = 30.0;
+    let mut opts = SolveOptions::default();
+    opts.marginal = Some(1.0);
+    for solver in SolverKind::available() {
+        let solved = SolveRequest::new(&p)
+            .options(on(solver, &opts))
+            .run()
+            .unwrap();
+        let what = solver.name();
+        assert_close(what, solved.solution.cost.total, 16.0);
+        let m = solved.solution.marginal.as_ref().expect("marginal");
+        for (e, cost) in m.iter().zip([0.0, -1.0, -1.0]) {
+            assert_close(&format!("{what} {}", e.ally), e.cost_change, cost);
+            assert_close(&e.ally, e.gain.get("critical").unwrap(), 0.0);
+        }
+        assert_eq!(solved.stats.marginal_unchanged, 1, "{what}");
+    }
+}
+
+/// Every entry's numbers, with the shortcut that answers an entry from the
+/// base plan ([`allot::share::surplus_everywhere`]), against the same entries
+/// with every entry re-solved, and against explicit full re-solves of the
+/// changed problems where nothing changed (what the shortcut answers): on generated problems of
+/// several periods (with and without the guarantee) and on bundled
+/// problems, every backend. The shortcut must be taken somewhere, or the
+/// test would prove nothing.
+#[test]
+fn marginal_shortcuts_give_the_re_solves_numbers() {
+    use allot::generate::Size;
+    use allot::solve::Tuning;
+    let mut problems: Vec<Problem> = Vec::new();
+    // Generated problems are short of stock everywhere; with their stock
+    // multiplied, some nodes keep stock to the end and others do not.
+    for (size, guarantee, stock) in [
+        (Size::new(4, 2, 3).seed(2), false, 1.0),
+        (Size::new(4, 2, 3).seed(2), false, 3.0),
+        (Size::new(5, 2, 4).seed(7), false, 4.0),
+        (Size::new(4, 2, 3).seed(11), true, 3.0),
+        (Size::new(6, 3, 3).degree(3).seed(4), false, 2.0),
+    ] {
+        let mut p = size.problem();
+        if guarantee {
+            p.guarantee = Guarantee::Alone;
+        }
+        for s in &mut p.supply {
+            s.stock *= stock;
+        }
+        problems.push(p);
+    }
+    for name in [
+        "chips-hand-check.toml",
+        "medical-ventilators-guarantee-hand.toml",
+        "rare-earths-magnet-stockpile.toml",
+    ] {
+        let file = format!("{}/problems/{name}", env!("CARGO_MANIFEST_DIR"));
+        problems.push(allot::load(std::path::Path::new(&file)).expect("bundled problem"));
+    }
+    let units = 3.0;
+    let mut taken = 0;
+    for p in &problems {
+        for solver in SolverKind::available() {
+            let mut opts = SolveOptions::new(solver);
+            opts.marginal = Some(units);
+            let fast = SolveRequest::new(p).options(opts).run().unwrap();
+            opts.tuning = Tuning::default().with_marginal_shortcuts(false);
+            let full = SolveRequest::new(p).options(opts).run().unwrap();
+            assert_eq!(full.stats.marginal_unchanged, 0);
+            taken += fast.stats.marginal_unchanged;
+            eprintln!(
+                "{} {}: {} of {} entries from the base plan",
+                p.name,
+                solver.name(),
+                fast.stats.marginal_unchanged,
+                p.allies.len() * p.items.len()
+            );
+            let (fm, em) = (
+                fast.solution.marginal.as_ref().unwrap(),
+                full.solution.marginal.as_ref().unwrap(),
+            );
+            assert_eq!(fm.len(), em.len());
+            let base = &fast.solution;
+            for (f, e) in fm.iter().zip(em) {
+                let what = format!(
+                    "{} {} +{units} {} at {}",
+                    p.name,
+                    solver.name(),
+                    f.item,
+                    f.ally
+                );
+                assert_eq!((&f.ally, &f.item), (&e.ally, &e.item));
+                for ((tier, got), (_, want)) in f.gain.0.iter().zip(&e.gain.0) {
+                    let scale = base.tiers.iter().find(|t| &t.tier == tier).unwrap();
+                    assert!(
+                        (got - want).abs() <= 1e-6 * scale.weighted_shortage.abs().max(1.0),
+                        "{what}: gain {tier} {got}, re-solved {want}"
+                    );
+                }
+                assert!(
+                    (f.cost_change - e.cost_change).abs() <= 1e-6 * base.cost.total.abs().max(1.0),
+                    "{what}: cost change {}, re-solved {}",
+                    f.cost_change,
+                    e.cost_change
+                );
+                // Where nothing changed (as the shortcut answers), a full
+                // re-solve of the whole changed problem agrees.
+                if f.cost_change == 0.0 && f.gain.0.iter().all(|(_, g)| *g == 0.0) {
+                    let a = p.allies.iter().position(|x| x.id == f.ally).unwrap();
+                    let k = p.items.iter().position(|x| x.id == f.item).unwrap();
+                    let (with, _) = with_units(p, a, k, units);
+                    let w = solve(&with, None, &SolveOptions::new(solver)).unwrap();
+                    for (b, x) in base.tiers.iter().zip(&w.tiers) {
+                        assert!(
+                            (b.weighted_shortage - x.weighted_shortage).abs()
+                                <= 1e-6 * b.weighted_shortage.abs().max(1.0),
+                            "{what}: {} {} re-solved {}",
+                            b.tier,
+                            b.weighted_shortage,
+                            x.weighted_shortage
+                        );
+                    }
+                    assert_close(&what, w.cost.total, base.cost.total);
+                }
+            }
+        }
+    }
+    assert!(taken > 0, "no entry was answered from the base plan");
+}
+
 /// A guaranteed plan keeps every ally at or below its alone shortage,
 /// checked from the result's fill rates against a plain solve of the
 /// problem with its lanes removed (neither goes through the caps' rows);
