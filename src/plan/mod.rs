@@ -35,7 +35,7 @@
 //!
 //! The extensive form has about (number of cases) × the base LP's size; it
 //! is built once and refused, before anything is built, when it would pass
-//! the size limit (`max_size`). docs/design.md describes how the same
+//! the size limit (`max_size`). docs/plan.md describes how the same
 //! structure maps onto Benders decomposition.
 
 use std::time::{Duration, Instant};
@@ -782,7 +782,13 @@ const REDUCED_COST: f64 = 1e-6;
 /// [`fix_by_reduced_costs`]). Measured on the planning benchmark (30×6×12
 /// with 8 scenarios, HiGHS, a loaded 2-core machine): the essential stage
 /// had not finished after 120 s with interior point nor after 290 s with
-/// primal or dual simplex held by the row alone.
+/// primal or dual simplex held by the row alone. Again on 2026-12-04: this
+/// way 158 s (load 6–7); restricted to the critical stage's optimal face
+/// instead of the hold row (the solve driver's optimal faces and watches: the
+/// same 14 688 columns fixed, no row), 242 s with this method and 230 s
+/// with interior point (load 10–11) — no gain, so not kept. One case's
+/// essential LP alone takes 0.9 s: the extensive form's size, not its
+/// method, is what costs (docs/plan.md, "When to build it").
 fn pick_method(d: &mut Driver) {
     d.set_method(crate::backend::Method::Cold);
 }
