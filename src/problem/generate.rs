@@ -8,18 +8,22 @@
 //! supply covers roughly the first two tiers, so the lower tiers are short
 //! and their fill rates spread over many distinct levels.
 //!
-//! The generator writes problem-file text (TOML), so a generated problem goes
-//! through the same loader and validator as a user's file:
+//! The generator builds the problem in code ([`ProblemBuilder`]), so a
+//! generated problem goes through the same validation as a user's file;
+//! [`Size::toml`] writes it as a problem file that loads to the same
+//! problem:
 //!
 //! ```
 //! use allot::generate::Size;
-//! let text = Size::new(4, 2, 3).degree(2).seed(7).toml();
-//! let problem = allot::load_str(&text, "gen.toml").unwrap();
+//! let size = Size::new(4, 2, 3).degree(2).seed(7);
+//! let problem = size.problem();
 //! assert_eq!(problem.allies.len(), 4);
 //! assert_eq!(problem.periods, 3);
+//! assert_eq!(allot::load_str(&size.toml(), "gen.toml").unwrap(), problem);
 //! ```
 
-use std::fmt::Write;
+use crate::problem::Target;
+use crate::problem::builder::{ChangeEntry, ProblemBuilder};
 
 /// The shape of a generated problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,11 +88,6 @@ fn units(x: f64) -> f64 {
     x.round()
 }
 
-fn array(values: &[f64]) -> String {
-    let parts: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
-    format!("[{}]", parts.join(", "))
-}
-
 impl Size {
     /// `allies × items × periods`, degree 2, seed 1.
     pub fn new(allies: usize, items: usize, periods: usize) -> Size {
@@ -119,28 +118,25 @@ impl Size {
         )
     }
 
-    /// The problem as TOML text.
-    pub fn toml(&self) -> String {
+    /// The problem, built in code ([`ProblemBuilder`]).
+    pub fn builder(&self) -> ProblemBuilder {
         let n = self.allies.max(2);
         let k_len = self.items.max(1);
         let t_len = self.periods.max(1);
         let half = (self.degree.min(n - 1) / 2).max(1);
         let mut rng = Rng::new(self.seed ^ 0xA110_7000);
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "name = \"gen-{n}x{k_len}x{t_len}-d{}-s{}\"",
+        let mut b = ProblemBuilder::new(format!(
+            "gen-{n}x{k_len}x{t_len}-d{}-s{}",
             2 * half,
             self.seed
-        );
-        let _ = writeln!(s, "periods = {t_len}");
-        let _ = writeln!(s, "tiers = [\"critical\", \"essential\", \"routine\"]\n");
+        ));
+        b.periods(t_len).tiers(["critical", "essential", "routine"]);
         for k in 0..k_len {
             let value = units(rng.uniform(1.0, 5.0));
-            let _ = writeln!(s, "[[items]]\nid = \"i{k}\"\nvalue = {value}\n");
+            b.item(format!("i{k}")).value(value);
         }
         for a in 0..n {
-            let _ = writeln!(s, "[[allies]]\nid = \"a{a}\"\n");
+            b.ally(format!("a{a}"));
         }
         // Mean demand per (ally, item, period) is about 100 over the tiers.
         let shares = [("critical", 0.25), ("essential", 0.35), ("routine", 0.4)];
@@ -154,11 +150,7 @@ impl Size {
                     let q: Vec<f64> = (0..t_len)
                         .map(|_| units(base * share * rng.uniform(0.6, 1.4)))
                         .collect();
-                    let _ = writeln!(
-                        s,
-                        "[[demand]]\nally = \"a{a}\"\nitem = \"i{k}\"\ntier = \"{tier}\"\nquantity = {}\n",
-                        array(&q)
-                    );
+                    b.demand(format!("a{a}"), format!("i{k}"), q).tier(tier);
                 }
             }
         }
@@ -176,24 +168,25 @@ impl Size {
                     .map(|_| units(make * rng.uniform(0.7, 1.3)))
                     .collect();
                 let surge = units(make * 0.2);
-                let _ = write!(
-                    s,
-                    "[[supply]]\nally = \"a{a}\"\nitem = \"i{k}\"\nstock = {stock}\nreserve = {reserve}\nproduction = {}\nproduction_cost = {}\nsurge = {surge}\nsurge_cost = {}\n",
-                    array(&production),
-                    units(rng.uniform(1.0, 4.0)),
-                    units(rng.uniform(5.0, 12.0)),
-                );
+                let production_cost = units(rng.uniform(1.0, 4.0));
+                let surge_cost = units(rng.uniform(5.0, 12.0));
+                let s = b.supply(format!("a{a}"), format!("i{k}"));
+                s.stock(stock)
+                    .reserve(reserve)
+                    .production(production)
+                    .production_cost(production_cost)
+                    .surge(surge)
+                    .surge_cost(surge_cost);
                 if rng.chance(0.3) {
-                    let _ = writeln!(s, "export_limit = {}", units(make * 0.6));
+                    s.export_limit(units(make * 0.6));
                 }
-                s.push('\n');
             }
         }
         // Lanes: ring neighbours at distance 1..=half, both directions.
         for a in 0..n {
             for step in 1..=half {
-                let b = (a + step) % n;
-                if step * 2 == n && a >= b {
+                let b_ = (a + step) % n;
+                if step * 2 == n && a >= b_ {
                     continue; // the pair was made from the other end
                 }
                 let sea_cap = units(rng.uniform(150.0, 400.0) * k_len as f64 / 3.0);
@@ -201,31 +194,40 @@ impl Size {
                 let sea_lead = 1 + (rng.next_u64() % 2) as usize;
                 let air_cap = units(rng.uniform(15.0, 50.0));
                 let air_cost = units(rng.uniform(8.0, 20.0));
-                let _ = writeln!(
-                    s,
-                    "[[lanes]]\nfrom = \"a{a}\"\nto = \"a{b}\"\nbidirectional = true\ncost = {sea_cost}\ncapacity = {sea_cap}\nlead_time = {sea_lead}\n"
-                );
-                let _ = writeln!(
-                    s,
-                    "[[lanes]]\nfrom = \"a{a}\"\nto = \"a{b}\"\nbidirectional = true\ncost = {air_cost}\ncapacity = {air_cap}\nlead_time = 0\n"
-                );
+                let (from, to) = (format!("a{a}"), format!("a{b_}"));
+                b.lane(&from, &to)
+                    .bidirectional(true)
+                    .cost(sea_cost)
+                    .capacity(sea_cap)
+                    .lead_time(sea_lead);
+                b.lane(&from, &to)
+                    .bidirectional(true)
+                    .cost(air_cost)
+                    .capacity(air_cap)
+                    .lead_time(0);
             }
         }
-        s
+        b
     }
 
-    /// The planning benchmark (SPEC §12): [`Size::toml`] with a
-    /// `[[stockpile]]` for every item (a budget of about one period's
-    /// demand of a tenth of the allies, anywhere, at cost 0.5) and
-    /// `scenarios` disruptions with probabilities summing to 0.6 (the base
-    /// problem has 0.4), in turn: demand ×1.6 in a quarter of the allies
-    /// from period 2, their production ×0.3, their outgoing lanes closed in
-    /// the first half of the horizon, their stock halved. Each scenario's
-    /// allies are a block of the ring starting at a random ally, taken from
-    /// those the change can select, so every change selects something.
-    pub fn planning_toml(&self, scenarios: usize) -> String {
-        let mut s = self.toml();
-        let p = self.problem();
+    /// The problem as TOML text ([`ProblemBuilder::toml`] of
+    /// [`Size::builder`]).
+    pub fn toml(&self) -> String {
+        self.builder().toml()
+    }
+
+    /// The planning benchmark (SPEC §12): [`Size::builder`] with a
+    /// stockpile for every item (a budget of about one period's demand of
+    /// a tenth of the allies, anywhere, at cost 0.5) and `scenarios`
+    /// disruptions with probabilities summing to 0.6 (the base problem has
+    /// 0.4), in turn: demand ×1.6 in a quarter of the allies from period 2,
+    /// their production ×0.3, their outgoing lanes closed in the first
+    /// half of the horizon, their stock halved. Each scenario's allies are
+    /// a block of the ring starting at a random ally, taken from those the
+    /// change can select, so every change selects something.
+    pub fn planning_builder(&self, scenarios: usize) -> ProblemBuilder {
+        let mut b = self.builder();
+        let p = b.build().expect("the generator builds valid problems");
         let mut rng = Rng::new(self.seed ^ 0x5_70C6_911E);
         for (k, item) in p.items.iter().enumerate() {
             let need: f64 = p
@@ -236,16 +238,11 @@ impl Size {
                 .sum::<f64>()
                 / p.periods as f64;
             let budget = units((need / 10.0).max(1.0));
-            let _ = writeln!(
-                s,
-                "[[stockpile]]\nitem = \"{}\"\nbudget = {budget}\ncost = 0.5\n",
-                item.id
-            );
+            b.stockpile(&item.id, budget).cost(0.5);
         }
         let n = p.allies.len();
         let group = (n / 4).max(1);
         let probability = (0.6 / scenarios.max(1) as f64 * 1e6).floor() / 1e6;
-        let id = |a: usize| p.allies[a].id.clone();
         for j in 0..scenarios {
             // The allies the change can select, in ring order from a random one.
             let candidates: Vec<usize> = match j % 4 {
@@ -267,46 +264,52 @@ impl Size {
             }
             let start = rng.below(candidates.len());
             let chosen: Vec<String> = (0..group.min(candidates.len()))
-                .map(|i| format!("\"{}\"", id(candidates[(start + i) % candidates.len()])))
+                .map(|i| {
+                    p.allies[candidates[(start + i) % candidates.len()]]
+                        .id
+                        .clone()
+                })
                 .collect();
-            let allies = format!("[{}]", chosen.join(", "));
             let t = p.periods;
             let (name, change) = match j % 4 {
                 0 => (
                     "demand-surge",
-                    format!(
-                        "{{ target = \"demand\", ally = {allies}, factor = 1.6, periods = [{}, {t}] }}",
-                        2.min(t)
-                    ),
+                    ChangeEntry::new(Target::Demand, 1.6)
+                        .ally(chosen)
+                        .periods(2.min(t), t),
                 ),
                 1 => (
                     "production-cut",
-                    format!("{{ target = \"production\", ally = {allies}, factor = 0.3 }}"),
+                    ChangeEntry::new(Target::Production, 0.3).ally(chosen),
                 ),
                 2 => (
                     "lanes-closed",
-                    format!(
-                        "{{ target = \"lanes\", from = {allies}, factor = 0, periods = [1, {}] }}",
-                        t.div_ceil(2)
-                    ),
+                    ChangeEntry::new(Target::Lanes, 0.0)
+                        .from(chosen)
+                        .periods(1, t.div_ceil(2)),
                 ),
                 _ => (
                     "stock-loss",
-                    format!("{{ target = \"stock\", ally = {allies}, factor = 0.5 }}"),
+                    ChangeEntry::new(Target::Stock, 0.5).ally(chosen),
                 ),
             };
-            let _ = writeln!(
-                s,
-                "[[scenarios]]\nname = \"{name}-{j}\"\nprobability = {probability}\nchanges = [{change}]\n"
-            );
+            b.scenario(format!("{name}-{j}"))
+                .probability(probability)
+                .change(change);
         }
-        s
+        b
+    }
+
+    /// [`Size::planning_builder`] as TOML text.
+    pub fn planning_toml(&self, scenarios: usize) -> String {
+        self.planning_builder(scenarios).toml()
     }
 
     /// The validated problem.
     pub fn problem(&self) -> crate::Problem {
-        crate::load_str(&self.toml(), "generated.toml")
-            .expect("the generator writes valid problems")
+        self.builder()
+            .build()
+            .expect("the generator builds valid problems")
     }
 }
 
@@ -329,6 +332,29 @@ mod tests {
         let a = Size::new(6, 2, 4).degree(2).seed(3);
         assert_eq!(a.toml(), a.toml());
         assert_ne!(a.toml(), a.seed(4).toml());
+    }
+
+    /// The TOML written loads to the problem built, for the plain and the
+    /// planning problems (stockpiles, scenarios with selectors and periods).
+    #[test]
+    fn the_toml_loads_to_the_problem_built() {
+        for size in [
+            Size::new(4, 2, 3).degree(2).seed(7),
+            Size::new(10, 3, 6),
+            Size::new(9, 2, 5).degree(4).seed(3),
+        ] {
+            assert_eq!(
+                crate::load_str(&size.toml(), "gen.toml").unwrap(),
+                size.problem(),
+                "{size}"
+            );
+            let planning = size.planning_builder(5);
+            assert_eq!(
+                crate::load_str(&planning.toml(), "plan.toml").unwrap(),
+                planning.build().unwrap(),
+                "{size}"
+            );
+        }
     }
 
     #[test]

@@ -1,15 +1,19 @@
 //! The validated problem: ids resolved to indices, per-period quantities
 //! expanded to one number per period, lanes expanded to one entry per
-//! ordered pair. Every [`Problem`] satisfies SPEC §2; build one with
-//! [`crate::load()`] or [`crate::validate::validate()`].
+//! ordered pair. Every [`Problem`] satisfies SPEC §2; get one with
+//! [`crate::load()`] from a file, or build one in code with a
+//! [`ProblemBuilder`]: both go through [`crate::validate`].
 
 use std::collections::BTreeMap;
 
 /// Default relative tolerance of `[expect]` (SPEC §7).
 pub const DEFAULT_TOLERANCE: f64 = 1e-6;
 
+pub mod builder;
 pub mod generate;
 pub mod validate;
+
+pub use builder::ProblemBuilder;
 
 /// How each tier's shortage is shared (SPEC §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
