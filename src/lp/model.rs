@@ -459,3 +459,115 @@ pub fn build(p: &Problem) -> Model {
 /// Relative slack of a shortage cap's row ([`crate::problem::ShortageCap`]):
 /// far below SPEC §6's 1e-6, above the alone solve's round-off.
 pub const CAP_SLACK: f64 = 1e-9;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::ProblemBuilder;
+
+    /// Two allies, one consumable item, two periods. North holds 10 masks
+    /// (4 of them its reserve), makes 3 a period at cost 2 and needs 2 a
+    /// period; South needs 6 a period; the lane North → South takes one
+    /// period, carries at most 4 and costs 1 a unit.
+    fn two_allies() -> Problem {
+        let mut b = ProblemBuilder::new("two allies");
+        b.periods(2).tiers(["critical"]);
+        b.item("masks");
+        b.ally("north");
+        b.ally("south");
+        b.supply("north", "masks")
+            .stock(10.0)
+            .reserve(4.0)
+            .production(3.0)
+            .production_cost(2.0);
+        b.demand("north", "masks", 2.0);
+        b.demand("south", "masks", 6.0);
+        b.lane("north", "south")
+            .capacity(4.0)
+            .lead_time(1)
+            .cost(1.0);
+        b.build().expect("valid problem")
+    }
+
+    #[test]
+    fn columns_and_rows_are_the_ones_counted_by_hand() {
+        let m = build(&two_allies());
+        // Columns, by hand:
+        // - ship: dispatched in period 1 it arrives in period 2; one
+        //   dispatched in period 2 would arrive after the horizon: 1;
+        // - make: 3 a period, 2 periods: 2;
+        // - serve: 2 demands × 2 periods: 4;
+        // - reserve: North serves at home in both periods, so a draw and
+        //   a reserve level per period: 4;
+        // - stock: 2 nodes (north, south) × 2 periods: 4.
+        // 1 + 2 + 4 + 4 + 4 = 15.
+        let names: Vec<&str> = m.lp.cols.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(m.lp.cols.len(), 15, "{names:?}");
+        assert_eq!(m.ship.len(), 1);
+        assert_eq!(m.ship[0].period, 0);
+        assert_eq!(
+            m.lp.cols[m.ship[0].col].hi, 4.0,
+            "a single-item lane's capacity is a bound"
+        );
+        // Rows: 2 nodes × 2 periods of balance, and per period North's
+        // reserve level and draw cap: 4 + 4 = 8; no export limit, no lane
+        // row (one item: the capacity is a bound), no cap.
+        let rows: Vec<&str> = m.lp.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(m.lp.rows.len(), 8, "{rows:?}");
+        // North's first balance row has stock − reserve = 10 − 4 = 6 on
+        // the right; South's has 0.
+        let north = m.stock_rows[&(0, 0)];
+        let south = m.stock_rows[&(1, 0)];
+        assert_eq!((m.lp.rows[north].lo, m.lp.rows[north].hi), (6.0, 6.0));
+        assert_eq!((m.lp.rows[south].lo, m.lp.rows[south].hi), (0.0, 0.0));
+        // Cost: the one dispatch at 1 and the two production columns at 2.
+        let mut cost: Vec<f64> = m.cost.iter().map(|&(_, c)| c).collect();
+        cost.sort_by(f64::total_cmp);
+        assert_eq!(cost, [1.0, 2.0, 2.0]);
+        // The tier's weighted demand: value 1 × (2 + 2 + 6 + 6) = 16.
+        assert_eq!(m.value_unit, 1.0);
+        assert_eq!(m.tier_weighted_demand, [16.0]);
+        assert_eq!(m.tier_served[0].len(), 4);
+    }
+
+    #[test]
+    fn a_reusable_item_has_no_reserve_draws_and_an_in_use_row_per_period_with_demand() {
+        let mut b = ProblemBuilder::new("ventilators");
+        b.periods(3).tiers(["critical"]);
+        b.item("vents").reusable(true);
+        b.ally("north");
+        b.supply("north", "vents").stock(5.0).reserve(2.0);
+        b.demand("north", "vents", vec![4.0, 0.0, 4.0]);
+        let m = build(&b.build().expect("valid problem"));
+        // Columns: serve in periods 1 and 3 (none where demand is 0), and
+        // stock in 3 periods: 5; the reserve of a reusable item is not
+        // drawn (SPEC §8), so no draw or reserve columns.
+        let names: Vec<&str> = m.lp.cols.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(m.lp.cols.len(), 5, "{names:?}");
+        assert!(m.draw[0].iter().all(Option::is_none));
+        // Rows: 3 balance rows and an in-use row in each period with
+        // demand (u − f ≤ reserve = 2): 3 + 2 = 5.
+        let in_use: Vec<&Row> =
+            m.lp.rows
+                .iter()
+                .filter(|r| r.name.starts_with("in_use["))
+                .collect();
+        assert_eq!(m.lp.rows.len(), 5);
+        assert_eq!(in_use.len(), 2);
+        assert!(
+            in_use
+                .iter()
+                .all(|r| r.hi == 2.0 && r.lo == f64::NEG_INFINITY)
+        );
+        // The balance rows carry no serving term: serving does not use a
+        // reusable unit up.
+        let served: Vec<usize> = m.serve[0].iter().flatten().copied().collect();
+        for r in m.lp.rows.iter().filter(|r| r.name.starts_with("balance[")) {
+            assert!(
+                r.coefs.iter().all(|(c, _)| !served.contains(c)),
+                "{}",
+                r.name
+            );
+        }
+    }
+}
