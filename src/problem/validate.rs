@@ -1750,3 +1750,68 @@ fn expectation(
         cost,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::error::Error;
+    use crate::load::{Format, parse_str};
+
+    const TEXT: &str = r#"periods = 2
+[[items]]
+id = "masks"
+[[allies]]
+id = "north"
+[[supply]]
+ally = "north"
+item = "masks"
+stock = 10
+reserve = 12
+[[demand]]
+ally = "nort"
+item = "masks"
+quantity = 3
+"#;
+
+    fn diagnostics(text: &str) -> Vec<crate::diagnostic::Diagnostic> {
+        match parse_str(text, Path::new("t.toml"), Format::Toml) {
+            Err(Error::Invalid { diagnostics }) => diagnostics,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_error_is_found_and_located_at_its_key() {
+        let d = diagnostics(TEXT);
+        let keys: Vec<&str> = d.iter().map(|d| d.key.as_str()).collect();
+        assert_eq!(d.len(), 2, "{keys:?}");
+        // The reserve (12) is above the stock (10): line 10, at the value.
+        let reserve = d
+            .iter()
+            .find(|d| d.key == "supply[0].reserve")
+            .unwrap_or_else(|| panic!("{keys:?}"));
+        let at = reserve.location.as_ref().expect("located");
+        assert_eq!((at.line, at.column), (10, 11), "{reserve:?}");
+        // An unknown ally is named with the id it is close to.
+        let ally = d
+            .iter()
+            .find(|d| d.key == "demand[0].ally")
+            .unwrap_or_else(|| panic!("{keys:?}"));
+        let at = ally.location.as_ref().expect("located");
+        assert_eq!(at.line, 12, "{ally:?}");
+        let said = format!("{} {}", ally.message, ally.help.clone().unwrap_or_default());
+        assert!(said.contains("north"), "{said}");
+    }
+
+    #[test]
+    fn the_fixed_file_validates() {
+        let fixed = TEXT
+            .replace("reserve = 12", "reserve = 4")
+            .replace("\"nort\"", "\"north\"");
+        let p = parse_str(&fixed, Path::new("t.toml"), Format::Toml).expect("valid");
+        assert_eq!(p.periods, 2);
+        assert_eq!((p.supply[0].stock, p.supply[0].reserve), (10.0, 4.0));
+        assert_eq!(p.demand[0].quantity, [3.0, 3.0]);
+    }
+}
