@@ -797,8 +797,10 @@ pub fn surplus_everywhere(p: &Problem, plan: &Plan, ally: usize, item: usize) ->
         if lane.from == ally {
             net[t] -= q;
         }
-        if lane.to == ally && t + lane.lead_time < t_len {
-            net[t + lane.lead_time] += q;
+        if lane.to == ally
+            && let Some(arrival) = lane.arrival(t, t_len)
+        {
+            net[arrival] += q;
         }
     }
     let least = SURPLUS * crate::units::lp_unit(p);
