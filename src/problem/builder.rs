@@ -1125,9 +1125,7 @@ fn toml_number(v: f64) -> String {
         "nan".into()
     } else if v.is_infinite() {
         if v > 0.0 { "inf" } else { "-inf" }.into()
-    } else if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v}")
-    } else if (1e-5..1e15).contains(&v.abs()) {
+    } else if v.abs() < 1e15 && (v.fract() == 0.0 || v.abs() >= 1e-5) {
         // Rust writes the shortest decimal that reads back as `v`.
         format!("{v}")
     } else {
