@@ -147,6 +147,8 @@ fn main() {
     let scenarios: usize = args.get(1).map_or(8, |s| s.parse().unwrap());
     let tol: f64 = args.get(2).map_or(1e-9, |s| s.parse().unwrap());
     let precheck = !args.iter().any(|a| a == "--no-precheck");
+    // A trust region around the incumbent placement (a box of ρ·budget).
+    let trust = args.iter().any(|a| a == "--trust-region");
     let text = size.planning_toml(scenarios);
     let problem = allot::load_str(&text, "plan-benchmark.toml").expect("valid");
     let backend = SolverKind::Highs.backend();
@@ -259,6 +261,8 @@ fn main() {
             master.add_row(&coefs, f64::NEG_INFINITY, *b, "budget");
         }
     }
+    let ymax: Vec<f64> = lp.cols.iter().map(|c| c.hi).collect();
+    let mut center: Option<Vec<f64>> = None;
     // w[h][s], then the cost θ[s].
     let mut w: Vec<Vec<usize>> = Vec::new();
     let mut optimum = Vec::new();
@@ -297,8 +301,22 @@ fn main() {
         let mut infeasible = 0;
         let mut violations = 0;
         let mut cuts: Vec<Vec<Cut>> = (0..ncase).map(|_| Vec::new()).collect();
+        let mut rho = 0.05_f64;
+        let mut full_next = center.is_none();
+        let mut best_y = vec![0.0; npos];
         loop {
             rounds += 1;
+            let restricted = trust && !full_next && center.is_some();
+            for j in 0..npos {
+                let (lo, hi) = match &center {
+                    Some(c) if restricted => {
+                        let d = rho * ymax[j];
+                        ((c[j] - d).max(0.0), (c[j] + d).min(ymax[j]))
+                    }
+                    _ => (0.0, ymax[j]),
+                };
+                master.set_col_bounds(j, lo, hi);
+            }
             let sense = if is_cost {
                 Sense::Minimise
             } else {
@@ -406,8 +424,33 @@ fn main() {
             }
             if feasible && (if is_cost { value < best } else { value > best }) {
                 best = value;
+                best_y = y.clone();
+                if trust {
+                    let edge = center.as_ref().is_some_and(|c| {
+                        (0..npos).any(|j| {
+                            let d = rho * ymax[j];
+                            (y[j] - c[j]).abs() >= d * (1.0 - 1e-9) && d > 0.0
+                        })
+                    });
+                    if restricted && edge {
+                        rho = (rho * 2.0).min(1.0);
+                    }
+                    center = Some(y.clone());
+                }
             }
             let gap = if is_cost { best - bound } else { bound - best } / bound.abs().max(1.0);
+            if trust && gap <= tol && restricted {
+                // Locally converged: check without the region.
+                full_next = true;
+                eprintln!(
+                    "stage {h} round {rounds}: converged in the region (ρ {rho}), checking without it"
+                );
+                continue;
+            }
+            if trust && !restricted && gap > tol && center.is_some() {
+                full_next = false;
+                rho = (rho * 4.0).min(1.0);
+            }
             eprintln!(
                 "stage {h} round {rounds}: bound {bound:.9} best {best:.9} gap {gap:.2e} ({:.1}s; infeasible {infeasible}, cut violations {violations})",
                 stage.elapsed().as_secs_f64()
@@ -444,6 +487,7 @@ fn main() {
             stage.elapsed().as_secs_f64()
         );
         optimum.push(best);
+        center = Some(best_y.clone());
         if !is_cost {
             let hold: Vec<(usize, f64)> = w[h].iter().zip(&cases).map(|(&c, k)| (c, k.p)).collect();
             master.add_row(
