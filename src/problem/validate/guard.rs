@@ -6,25 +6,19 @@ use std::collections::HashMap;
 
 use serde_spanned::Spanned;
 
+use super::Ctx;
 use super::checker::Checker;
-use super::{MAX_LEAD_TIME, requested_periods};
+use super::header::requested_periods;
+use super::lanes::whole_lead_time;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, SizeRemedy};
 use crate::raw::{IdSelector, Quantity, RawProblem};
 use crate::size::{Allies, Cause, DemandShape, LaneShape, Periods, Shape, SupplyShape};
 
 fn valid_lead_time(raw: &Option<Spanned<f64>>) -> u64 {
-    match raw {
-        Some(lt) => {
-            let v = *lt.get_ref();
-            if v.fract() == 0.0 && (0.0..=MAX_LEAD_TIME).contains(&v) {
-                v as u64
-            } else {
-                0
-            }
-        }
-        None => 0,
-    }
+    raw.as_ref()
+        .and_then(|lt| whole_lead_time(*lt.get_ref()))
+        .map_or(0, |n| n as u64)
 }
 
 /// The periods (among the first `t`) where a quantity satisfies `keep`;
@@ -193,7 +187,7 @@ fn memory(words: u64) -> String {
 }
 
 /// The size refusal, located at its cause.
-pub(super) fn too_large(raw: &RawProblem, ck: &Checker, err: crate::size::TooLarge) -> Error {
+fn too_large(raw: &RawProblem, ck: &Checker, err: crate::size::TooLarge) -> Error {
     let e = &err.estimate;
     let (key, span, remedy) = match &err.cause {
         Cause::Periods => (
@@ -249,4 +243,12 @@ pub(super) fn too_large(raw: &RawProblem, ck: &Checker, err: crate::size::TooLar
     };
     let diagnostic = Diagnostic::at(ck.file, ck.text, span, key, message);
     Error::too_large(e, err.limit, err.detail, remedy, diagnostic)
+}
+
+/// Refuses a problem beyond `max_size` before anything is expanded.
+pub(super) fn check(ctx: &Ctx, max_size: u64) -> Result<(), Error> {
+    match shape(ctx.raw).check(max_size) {
+        Ok(_) => Ok(()),
+        Err(err) => Err(too_large(ctx.raw, &ctx.ck, err)),
+    }
 }
