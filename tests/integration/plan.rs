@@ -56,6 +56,7 @@ fn replay(p: &Problem, plan: &Plan) {
             let v = allot::verify::verify(&q, d);
             assert!(v.ok, "case {i}: {} ({})", v.worst, v.max_violation);
             let again = allot::Solution::from_plan(&q, None, d, v, 0);
+            assert_eq!(again.tiers.len(), case.solution.tiers.len(), "case {i}");
             for (a, b) in again.tiers.iter().zip(&case.solution.tiers) {
                 assert!(close(a.weighted_shortage, b.weighted_shortage));
             }
@@ -543,6 +544,7 @@ fn generated_plans_replay_and_round_trip() {
                             .sum::<f64>()
                 })
                 .sum();
+            assert_eq!(cases.len(), probabilities.len(), "{what}");
             for (case, pr) in cases.iter().zip(&probabilities) {
                 let s = solve_case(&placed, *case, solver);
                 for (g, t) in s.tiers.iter().enumerate() {

@@ -320,6 +320,7 @@ fn compare_alone_and_none_by_hand() {
         let a = c.alone.as_ref().expect("alone");
         assert!(a.worse_off.is_empty(), "{a:?}");
         let gains: Vec<f64> = a.allies.iter().map(|x| x.gain).collect();
+        assert_eq!(gains.len(), 3, "{gains:?}");
         for (g, want) in gains.iter().zip([0.0, 2.0, 0.0]) {
             assert_close("gain", *g, want);
         }
@@ -404,6 +405,7 @@ fn marginal_entries_equal_full_re_solves() {
                         e.item,
                         e.ally
                     );
+                    assert_eq!(s.tiers.len(), w.tiers.len(), "{what}: tiers");
                     for (b, x) in s.tiers.iter().zip(&w.tiers) {
                         let want = b.weighted_shortage - x.weighted_shortage;
                         let got = e.gain.get(&b.tier).unwrap();
@@ -445,6 +447,7 @@ fn marginal_units_where_stock_is_left_change_nothing_by_hand() {
         let what = solver.name();
         assert_close(what, solved.solution.cost.total, 16.0);
         let m = solved.solution.marginal.as_ref().expect("marginal");
+        assert_eq!(m.len(), 3, "{what}: one entry per state");
         for (e, cost) in m.iter().zip([0.0, -1.0, -1.0]) {
             assert_close(&format!("{what} {}", e.ally), e.cost_change, cost);
             assert_close(&e.ally, e.gain.get("critical").unwrap(), 0.0);
@@ -524,6 +527,7 @@ fn marginal_shortcuts_give_the_re_solves_numbers() {
                     f.ally
                 );
                 assert_eq!((&f.ally, &f.item), (&e.ally, &e.item));
+                assert_eq!(f.gain.0.len(), e.gain.0.len(), "{what}: tiers");
                 for ((tier, got), (_, want)) in f.gain.0.iter().zip(&e.gain.0) {
                     let scale = base.tiers.iter().find(|t| &t.tier == tier).unwrap();
                     assert!(
@@ -544,6 +548,7 @@ fn marginal_shortcuts_give_the_re_solves_numbers() {
                     let k = p.items.iter().position(|x| x.id == f.item).unwrap();
                     let (with, _) = with_units(p, a, k, units);
                     let w = solve(&with, None, &SolveOptions::new(solver)).unwrap();
+                    assert_eq!(base.tiers.len(), w.tiers.len(), "{what}: tiers");
                     for (b, x) in base.tiers.iter().zip(&w.tiers) {
                         assert!(
                             (b.weighted_shortage - x.weighted_shortage).abs()
