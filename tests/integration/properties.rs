@@ -660,11 +660,15 @@ fn agree_on_every_backend_from(
 fn assert_leximin(p: &Problem, s: &Solution) {
     let model = allot::model::build(p);
     let rate = |d: &allot::problem::Demand| {
-        s.fill_rate(&p.allies[d.ally].id, &p.items[d.item].id, &p.tiers[d.tier])
+        s.fill_rate(
+            &p.allies()[d.ally].id,
+            &p.items()[d.item].id,
+            &p.tiers()[d.tier],
+        )
     };
-    for g in 0..p.tiers.len() {
+    for g in 0..p.tiers().len() {
         let pairs: Vec<(usize, f64)> = p
-            .demand
+            .demand()
             .iter()
             .enumerate()
             .filter(|(_, d)| d.tier == g)
@@ -676,7 +680,7 @@ fn assert_leximin(p: &Problem, s: &Solution) {
             }
             let mut session = SolverKind::Microlp.backend().open(&model.lp);
             let fill_row = |j: usize| -> Vec<(usize, f64)> {
-                let total: f64 = p.demand[j].quantity.iter().sum();
+                let total: f64 = p.demand()[j].quantity.iter().sum();
                 model.serve[j]
                     .iter()
                     .flatten()
@@ -693,11 +697,11 @@ fn assert_leximin(p: &Problem, s: &Solution) {
                     "hold",
                 );
             }
-            for (j, d) in p.demand.iter().enumerate() {
+            for (j, d) in p.demand().iter().enumerate() {
                 let Some(r) = rate(d) else { continue };
                 // Ties within SPEC §6 accuracy (1e-6) count as "not larger".
                 let keep = d.tier < g || (d.tier == g && j != i && r <= rate_i + 1e-6);
-                if keep && p.fairness == allot::problem::Fairness::Leximin {
+                if keep && p.fairness() == allot::problem::Fairness::Leximin {
                     session.add_row(&fill_row(j), r - 1e-9, f64::INFINITY, "keep");
                 }
             }
@@ -707,7 +711,7 @@ fn assert_leximin(p: &Problem, s: &Solution) {
             assert!(
                 out.objective <= rate_i + 1e-5,
                 "{}: fill rate of demand {i} ({rate_i}) can rise to {} without lowering a smaller one",
-                p.name,
+                p.name(),
                 out.objective
             );
         }
