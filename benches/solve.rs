@@ -46,7 +46,7 @@ fn full_solve(bencher: Bencher, problem: &Problem, solver: SolverKind) {
         Err(allot::Error::Solver { stage, message, .. }) if message.contains("time limit") => {
             eprintln!(
                 "{}: not within the cap of {:?} (reached {stage}; ALLOT_BENCH_CAP sets it)",
-                problem.name,
+                problem.name(),
                 cap()
             );
             None

@@ -200,11 +200,8 @@ fn plan(args: &[String]) {
     let progress = move |stage: &str| {
         eprintln!("{:9.3}s  {stage}", started.elapsed().as_secs_f64());
     };
-    let opts = allot::PlanOptions {
-        solver,
-        progress: Some(&progress),
-        ..allot::PlanOptions::default()
-    };
+    let mut opts = allot::PlanOptions::new(solver);
+    opts.progress = Some(&progress);
     let (plan, stats) = allot::plan::plan_with_stats(&problem, &opts).expect("plan");
     let total = started.elapsed().as_secs_f64();
     println!(

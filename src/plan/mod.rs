@@ -58,8 +58,11 @@ mod write;
 pub use output::{json, table};
 pub use write::placed_text;
 
-/// How to plan.
+/// How to plan. Start from [`PlanOptions::default`] (or
+/// [`PlanOptions::new`]) and set fields; new options are added without
+/// breaking callers (`#[non_exhaustive]`).
 #[derive(Clone, Copy)]
+#[non_exhaustive]
 pub struct PlanOptions<'a> {
     /// Which LP backend.
     pub solver: SolverKind,
@@ -80,6 +83,16 @@ impl Default for PlanOptions<'_> {
             progress: None,
             time_limit: None,
             max_size: crate::size::DEFAULT_MAX_SIZE,
+        }
+    }
+}
+
+impl PlanOptions<'_> {
+    /// The default options on `solver`.
+    pub fn new(solver: SolverKind) -> Self {
+        PlanOptions {
+            solver,
+            ..PlanOptions::default()
         }
     }
 }

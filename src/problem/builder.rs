@@ -22,7 +22,7 @@
 //! b.demand("south", "masks", 6.0);
 //! b.lane("north", "south").capacity(4.0);
 //! let problem = b.build()?;
-//! assert_eq!(problem.lanes.len(), 1);
+//! assert_eq!(problem.lanes().len(), 1);
 //!
 //! // By hand: with lead time 0, South receives at most 4 a period, 8 in
 //! // all, out of North's 10; it is short 12 − 8 = 4 units (value 1 each).

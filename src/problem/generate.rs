@@ -17,8 +17,8 @@
 //! use allot::generate::Size;
 //! let size = Size::new(4, 2, 3).degree(2).seed(7);
 //! let problem = size.problem();
-//! assert_eq!(problem.allies.len(), 4);
-//! assert_eq!(problem.periods, 3);
+//! assert_eq!(problem.allies().len(), 4);
+//! assert_eq!(problem.periods(), 3);
 //! assert_eq!(allot::load_str(&size.toml(), "gen.toml").unwrap(), problem);
 //! ```
 

@@ -266,45 +266,159 @@ pub struct Expect {
     pub plan: Option<Expectation>,
 }
 
-/// A validated problem (SPEC §2).
+/// A validated problem (SPEC §2), read-only: get one from
+/// [`crate::load()`] or a [`ProblemBuilder`], read it through its accessors
+/// ([`Problem::allies`], [`Problem::demand`], …), and make a variant with
+/// [`Problem::with_scenario`] or a new builder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// Shown in reports.
-    pub name: String,
+    pub(crate) name: String,
     /// Free text.
-    pub description: String,
+    pub(crate) description: String,
     /// Horizon length T ≥ 1.
-    pub periods: usize,
+    pub(crate) periods: usize,
     /// Tier names, highest priority first.
-    pub tiers: Vec<String>,
+    pub(crate) tiers: Vec<String>,
     /// Fairness rule.
-    pub fairness: Fairness,
+    pub(crate) fairness: Fairness,
     /// `guarantee` (SPEC §9).
-    pub guarantee: Guarantee,
+    pub(crate) guarantee: Guarantee,
     /// Caps on allies' weighted shortages that the LP must keep (SPEC §9's
     /// rows): set by the solve under [`Guarantee::Alone`], empty in a
     /// loaded problem.
-    pub caps: Vec<ShortageCap>,
+    pub(crate) caps: Vec<ShortageCap>,
     /// Items.
-    pub items: Vec<Item>,
+    pub(crate) items: Vec<Item>,
     /// Allies.
-    pub allies: Vec<Ally>,
+    pub(crate) allies: Vec<Ally>,
     /// At most one per (ally, item).
-    pub supply: Vec<Supply>,
+    pub(crate) supply: Vec<Supply>,
     /// At most one per (ally, item, tier).
-    pub demand: Vec<Demand>,
+    pub(crate) demand: Vec<Demand>,
     /// Directed lanes.
-    pub lanes: Vec<Lane>,
+    pub(crate) lanes: Vec<Lane>,
     /// Scenarios in file order.
-    pub scenarios: Vec<Scenario>,
+    pub(crate) scenarios: Vec<Scenario>,
     /// Stockpiles `allot plan` may place (SPEC §12), at most one per item,
     /// in file order. `allot solve` places nothing.
-    pub stockpiles: Vec<Stockpile>,
+    pub(crate) stockpiles: Vec<Stockpile>,
     /// Regression expectations.
-    pub expect: Option<Expect>,
+    pub(crate) expect: Option<Expect>,
 }
 
 impl Problem {
+    /// The name shown in reports.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Free text describing the problem.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The horizon length T ≥ 1, in periods.
+    pub fn periods(&self) -> usize {
+        self.periods
+    }
+
+    /// The tier names, highest priority first; a [`Demand::tier`] indexes
+    /// them.
+    pub fn tiers(&self) -> &[String] {
+        &self.tiers
+    }
+
+    /// How each tier's shortage is shared (SPEC §4).
+    pub fn fairness(&self) -> Fairness {
+        self.fairness
+    }
+
+    /// Whether an ally may end worse off than alone (SPEC §9).
+    pub fn guarantee(&self) -> Guarantee {
+        self.guarantee
+    }
+
+    /// The caps on allies' weighted shortages the LP keeps (SPEC §9's
+    /// rows): empty in a loaded or built problem, set by the solve under
+    /// [`Guarantee::Alone`] or by [`Problem::with_caps`].
+    pub fn caps(&self) -> &[ShortageCap] {
+        &self.caps
+    }
+
+    /// The items, in file order; the `item` of a supply, demand or
+    /// stockpile entry indexes them.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// The allies, in file order; the `ally` of a supply or demand entry
+    /// and a lane's `from` and `to` index them.
+    pub fn allies(&self) -> &[Ally] {
+        &self.allies
+    }
+
+    /// What each ally holds and can make, at most one entry per (ally,
+    /// item), quantities expanded to one per period.
+    pub fn supply(&self) -> &[Supply] {
+        &self.supply
+    }
+
+    /// What each ally needs, at most one entry per (ally, item, tier),
+    /// quantities expanded to one per period.
+    pub fn demand(&self) -> &[Demand] {
+        &self.demand
+    }
+
+    /// The directed lanes: an entry naming several pairs (or
+    /// `bidirectional`) is expanded to one lane per ordered pair.
+    pub fn lanes(&self) -> &[Lane] {
+        &self.lanes
+    }
+
+    /// The scenarios, in file order (see [`Problem::scenario`] and
+    /// [`Problem::with_scenario`]).
+    pub fn scenarios(&self) -> &[Scenario] {
+        &self.scenarios
+    }
+
+    /// The stockpiles `allot plan` may place (SPEC §12), at most one per
+    /// item, in file order; `allot solve` places nothing.
+    pub fn stockpiles(&self) -> &[Stockpile] {
+        &self.stockpiles
+    }
+
+    /// The `[expect]` table (SPEC §7), if the file has one.
+    pub fn expect(&self) -> Option<&Expect> {
+        self.expect.as_ref()
+    }
+
+    /// The problem with `caps` on allies' weighted shortages in place of
+    /// its own: what the solve does under [`Guarantee::Alone`] with the
+    /// caps of [`crate::share::caps`], for checking a capped plan
+    /// ([`crate::verify::verify`]) or solving under caps of one's own.
+    ///
+    /// # Panics
+    ///
+    /// If a cap's `ally` or `tier` is not an index into
+    /// [`Problem::allies`] or [`Problem::tiers`].
+    pub fn with_caps(&self, caps: Vec<ShortageCap>) -> Problem {
+        for c in &caps {
+            assert!(
+                c.ally < self.allies.len() && c.tier < self.tiers.len(),
+                "a shortage cap names ally {} and tier {} of a problem with {} allies and {} tiers",
+                c.ally,
+                c.tier,
+                self.allies.len(),
+                self.tiers.len()
+            );
+        }
+        Problem {
+            caps,
+            ..self.clone()
+        }
+    }
+
     /// The scenario called `name`.
     pub fn scenario(&self, name: &str) -> Option<&Scenario> {
         self.scenarios.iter().find(|s| s.name == name)

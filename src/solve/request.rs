@@ -17,7 +17,7 @@
 //! assert!(blockade.solution.cost.total >= 0.0);
 //! // The base problem and every scenario, in parallel, in file order.
 //! let all = SolveRequest::new(&problem).all_scenarios().run_each();
-//! assert_eq!(all.len(), 1 + problem.scenarios.len());
+//! assert_eq!(all.len(), 1 + problem.scenarios().len());
 //! assert_eq!(all[0].as_ref().unwrap().solution.cost, base.solution.cost);
 //! # Ok::<(), allot::Error>(())
 //! ```

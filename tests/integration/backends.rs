@@ -73,11 +73,11 @@ fn generated_problems_exercise_leximin() {
     for p in problems() {
         let s = solve(&p, SolverKind::Microlp, Tuning::default());
         let short = s.tiers.iter().any(|t| t.weighted_shortage > 1.0);
-        assert!(short, "{}: nothing short", p.name);
+        assert!(short, "{}: nothing short", p.name());
         let mut rates: Vec<f64> = s.fill.iter().map(|f| f.fill_rate).collect();
         rates.sort_by(f64::total_cmp);
         rates.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
-        assert!(rates.len() >= 3, "{}: fill levels {rates:?}", p.name);
+        assert!(rates.len() >= 3, "{}: fill levels {rates:?}", p.name());
     }
 }
 
@@ -101,7 +101,7 @@ fn tunings_agree(solvers: &[SolverKind], a: Tuning, b: Tuning) {
         for p in problems() {
             let x = solve(&p, solver, a);
             let y = solve(&p, solver, b);
-            assert_same(&format!("{} {}", solver.name(), p.name), &x, &y);
+            assert_same(&format!("{} {}", solver.name(), p.name()), &x, &y);
         }
     }
 }
@@ -117,7 +117,7 @@ fn backends_agree() {
         for &solver in &all[1..] {
             let other = solve(&p, solver, Tuning::default());
             assert_same(
-                &format!("microlp vs {} on {}", solver.name(), p.name),
+                &format!("microlp vs {} on {}", solver.name(), p.name()),
                 &reference,
                 &other,
             );
@@ -158,7 +158,7 @@ fn optimal_faces_and_hold_rows_agree() {
                 .run()
                 .expect("solve")
                 .stats;
-            assert_eq!(stats.face_fallbacks, 0, "{}: {stats:?}", p.name);
+            assert_eq!(stats.face_fallbacks, 0, "{}: {stats:?}", p.name());
             fixed += stats.face_fixed;
         }
     }

@@ -4,7 +4,8 @@
 //! of the changed problems; guaranteed plans against alone values computed
 //! apart from the LP builder.
 
-use allot::problem::Guarantee;
+use allot::problem::builder::ChangeEntry;
+use allot::problem::{Guarantee, Target};
 use allot::share::{CompareWith, with_units};
 use allot::{Problem, Solution, SolveOptions, SolveRequest, SolverKind};
 
@@ -58,10 +59,18 @@ fn load(text: &str) -> Problem {
     allot::load_str(text, "share.toml").unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// `text` with `guarantee = "alone"` (a top-level key, so it goes first).
 fn guaranteed(text: &str) -> Problem {
-    let mut p = load(text);
-    p.guarantee = Guarantee::Alone;
-    p
+    load(&format!("guarantee = \"alone\"\n{text}"))
+}
+
+/// The generated problem of `size`, with the guarantee when `guarantee`.
+fn generated(size: allot::generate::Size, guarantee: bool) -> Problem {
+    let mut b = size.builder();
+    if guarantee {
+        b.guarantee(Guarantee::Alone);
+    }
+    b.build().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Solves with `opts` on every backend in the build; every plan verified.
@@ -146,7 +155,7 @@ fn the_guarantee_can_cost_the_higher_tier_and_follows_the_scenario() {
     ))
     .unwrap();
     let p = load(&text);
-    assert_eq!(p.guarantee, Guarantee::Alone);
+    assert_eq!(p.guarantee(), Guarantee::Alone);
     let opts = SolveOptions::default();
     for (scenario, want, cost) in [
         (None, [4.0, 0.0], 12.0),
@@ -159,8 +168,8 @@ fn the_guarantee_can_cost_the_higher_tier_and_follows_the_scenario() {
             assert_close(&format!("{scenario:?} cost"), s.cost.total, cost);
         }
     }
-    let mut free = p.clone();
-    free.guarantee = Guarantee::None;
+    let free = load(&text.replace("\nguarantee = \"alone\"\n", "\n"));
+    assert_eq!(free.guarantee(), Guarantee::None);
     // Under the fire, leximin levels critical at 8/14: the US gets
     // 10 · 8/14 = 5.714 by the lane, at 2 a unit.
     for (scenario, want, cost) in [
@@ -272,9 +281,8 @@ fn a_cap_couples_an_allys_items_and_the_parts_follow() {
         }
     }
     // With caps, KR's (and JP's) two items are one part.
-    let mut capped = p.clone();
-    capped.caps = allot::share::caps(&p, &[0.0, 5.0, 5.0, 0.0]);
-    assert_eq!(capped.caps.len(), 2);
+    let capped = p.with_caps(allot::share::caps(&p, &[0.0, 5.0, 5.0, 0.0]));
+    assert_eq!(capped.caps().len(), 2);
     assert_eq!(allot::components::split(&capped).len(), 1);
 }
 
@@ -320,14 +328,15 @@ fn compare_alone_and_none_by_hand() {
         let a = c.alone.as_ref().expect("alone");
         assert!(a.worse_off.is_empty(), "{a:?}");
         let gains: Vec<f64> = a.allies.iter().map(|x| x.gain).collect();
+        assert_eq!(gains.len(), 3, "{gains:?}");
         for (g, want) in gains.iter().zip([0.0, 2.0, 0.0]) {
             assert_close("gain", *g, want);
         }
         assert_close("price", c.none.as_ref().unwrap().price_of_fairness, 0.0);
     }
     // Under fairness "none" the per-ally figures are one plan's.
-    let mut none = load(VENTS);
-    none.fairness = allot::problem::Fairness::None;
+    let none = load(&format!("fairness = \"none\"\n{VENTS}"));
+    assert_eq!(none.fairness(), allot::problem::Fairness::None);
     for s in solve_all(&none, None, &opts) {
         let c = s.compare.as_ref().unwrap();
         assert!(!c.alone.as_ref().unwrap().allies_unique);
@@ -374,10 +383,7 @@ fn marginal_values_by_hand() {
 fn marginal_entries_equal_full_re_solves() {
     use allot::generate::Size;
     for (seed, guarantee) in [(3, false), (5, true), (8, true)] {
-        let mut p = Size::new(3, 2, 2).seed(seed).problem();
-        if guarantee {
-            p.guarantee = Guarantee::Alone;
-        }
+        let p = generated(Size::new(3, 2, 2).seed(seed), guarantee);
         let units = 7.0;
         let mut opts = SolveOptions::default();
         opts.marginal = Some(units);
@@ -386,15 +392,15 @@ fn marginal_entries_equal_full_re_solves() {
             let s = solve(&p, None, &opts).unwrap();
             let plain = SolveOptions::new(solver);
             let entries = s.marginal.as_ref().unwrap();
-            assert_eq!(entries.len(), p.allies.len() * p.items.len());
+            assert_eq!(entries.len(), p.allies().len() * p.items().len());
             let mut i = 0;
-            for a in 0..p.allies.len() {
-                for k in 0..p.items.len() {
+            for a in 0..p.allies().len() {
+                for k in 0..p.items().len() {
                     let e = &entries[i];
                     i += 1;
                     assert_eq!(
                         (e.ally.as_str(), e.item.as_str()),
-                        (p.allies[a].id.as_str(), p.items[k].id.as_str())
+                        (p.allies()[a].id.as_str(), p.items()[k].id.as_str())
                     );
                     let (with, _) = with_units(&p, a, k, units);
                     let w = solve(&with, None, &plain).unwrap();
@@ -404,6 +410,7 @@ fn marginal_entries_equal_full_re_solves() {
                         e.item,
                         e.ally
                     );
+                    assert_eq!(s.tiers.len(), w.tiers.len(), "{what}: tiers");
                     for (b, x) in s.tiers.iter().zip(&w.tiers) {
                         let want = b.weighted_shortage - x.weighted_shortage;
                         let got = e.gain.get(&b.tier).unwrap();
@@ -433,8 +440,8 @@ fn marginal_entries_equal_full_re_solves() {
 /// stock).
 #[test]
 fn marginal_units_where_stock_is_left_change_nothing_by_hand() {
-    let mut p = load(VENTS);
-    p.supply[0].stock = 30.0;
+    let p = load(&VENTS.replace("stock = 12", "stock = 30"));
+    assert_eq!(p.supply()[0].stock, 30.0);
     let mut opts = SolveOptions::default();
     opts.marginal = Some(1.0);
     for solver in SolverKind::available() {
@@ -445,6 +452,7 @@ fn marginal_units_where_stock_is_left_change_nothing_by_hand() {
         let what = solver.name();
         assert_close(what, solved.solution.cost.total, 16.0);
         let m = solved.solution.marginal.as_ref().expect("marginal");
+        assert_eq!(m.len(), 3, "{what}: one entry per state");
         for (e, cost) in m.iter().zip([0.0, -1.0, -1.0]) {
             assert_close(&format!("{what} {}", e.ally), e.cost_change, cost);
             assert_close(&e.ally, e.gain.get("critical").unwrap(), 0.0);
@@ -474,14 +482,15 @@ fn marginal_shortcuts_give_the_re_solves_numbers() {
         (Size::new(4, 2, 3).seed(11), true, 3.0),
         (Size::new(6, 3, 3).degree(3).seed(4), false, 2.0),
     ] {
-        let mut p = size.problem();
+        // The stock (and reserve) multiplied by a scenario's change.
+        let mut b = size.builder();
         if guarantee {
-            p.guarantee = Guarantee::Alone;
+            b.guarantee(Guarantee::Alone);
         }
-        for s in &mut p.supply {
-            s.stock *= stock;
-        }
-        problems.push(p);
+        b.scenario("more stock")
+            .change(ChangeEntry::new(Target::Stock, stock).ally("*").item("*"));
+        let p = b.build().unwrap_or_else(|e| panic!("{e}"));
+        problems.push(p.with_scenario(p.scenario("more stock").expect("scenario")));
     }
     for name in [
         "chips-hand-check.toml",
@@ -504,10 +513,10 @@ fn marginal_shortcuts_give_the_re_solves_numbers() {
             taken += fast.stats.marginal_unchanged;
             eprintln!(
                 "{} {}: {} of {} entries from the base plan",
-                p.name,
+                p.name(),
                 solver.name(),
                 fast.stats.marginal_unchanged,
-                p.allies.len() * p.items.len()
+                p.allies().len() * p.items().len()
             );
             let (fm, em) = (
                 fast.solution.marginal.as_ref().unwrap(),
@@ -518,12 +527,13 @@ fn marginal_shortcuts_give_the_re_solves_numbers() {
             for (f, e) in fm.iter().zip(em) {
                 let what = format!(
                     "{} {} +{units} {} at {}",
-                    p.name,
+                    p.name(),
                     solver.name(),
                     f.item,
                     f.ally
                 );
                 assert_eq!((&f.ally, &f.item), (&e.ally, &e.item));
+                assert_eq!(f.gain.0.len(), e.gain.0.len(), "{what}: tiers");
                 for ((tier, got), (_, want)) in f.gain.0.iter().zip(&e.gain.0) {
                     let scale = base.tiers.iter().find(|t| &t.tier == tier).unwrap();
                     assert!(
@@ -540,10 +550,11 @@ fn marginal_shortcuts_give_the_re_solves_numbers() {
                 // Where nothing changed (as the shortcut answers), a full
                 // re-solve of the whole changed problem agrees.
                 if f.cost_change == 0.0 && f.gain.0.iter().all(|(_, g)| *g == 0.0) {
-                    let a = p.allies.iter().position(|x| x.id == f.ally).unwrap();
-                    let k = p.items.iter().position(|x| x.id == f.item).unwrap();
+                    let a = p.allies().iter().position(|x| x.id == f.ally).unwrap();
+                    let k = p.items().iter().position(|x| x.id == f.item).unwrap();
                     let (with, _) = with_units(p, a, k, units);
                     let w = solve(&with, None, &SolveOptions::new(solver)).unwrap();
+                    assert_eq!(base.tiers.len(), w.tiers.len(), "{what}: tiers");
                     for (b, x) in base.tiers.iter().zip(&w.tiers) {
                         assert!(
                             (b.weighted_shortage - x.weighted_shortage).abs()
@@ -571,12 +582,10 @@ fn marginal_shortcuts_give_the_re_solves_numbers() {
 fn guaranteed_plans_respect_every_alone_value() {
     use allot::generate::Size;
     for seed in [1, 2, 4, 6] {
-        let mut p = Size::new(4, 2, 2).seed(seed).problem();
-        let free = solve(&p, None, &SolveOptions::default()).unwrap();
-        p.guarantee = Guarantee::Alone;
-        let mut alone = p.clone();
-        alone.lanes.clear();
-        alone.guarantee = Guarantee::None;
+        let size = Size::new(4, 2, 2).seed(seed);
+        let free = solve(&size.problem(), None, &SolveOptions::default()).unwrap();
+        let p = generated(size, true);
+        let alone = allot::share::alone_problem(&p);
         for solver in SolverKind::available() {
             let opts = SolveOptions::new(solver);
             let s = solve(&p, None, &opts).unwrap();
@@ -587,13 +596,13 @@ fn guaranteed_plans_respect_every_alone_value() {
                     .iter()
                     .filter(|f| f.ally == ally && f.tier == tier)
                     .map(|f| {
-                        let value = p.items.iter().find(|k| k.id == f.item).unwrap().value;
+                        let value = p.items().iter().find(|k| k.id == f.item).unwrap().value;
                         value * (f.demand - f.served)
                     })
                     .sum()
             };
-            for ally in &p.allies {
-                for tier in &p.tiers {
+            for ally in p.allies() {
+                for tier in p.tiers() {
                     let (shared, own) = (by_ally(&s, &ally.id, tier), by_ally(&a, &ally.id, tier));
                     assert!(
                         shared <= own + 1e-6 * own.max(1.0),
@@ -616,11 +625,11 @@ fn guaranteed_plans_respect_every_alone_value() {
 /// The verifier catches a plan that breaks a cap, without the LP builder.
 #[test]
 fn the_verifier_checks_caps() {
-    let mut p = load(VENTS);
+    let p = load(VENTS);
     // The unguaranteed leximin plan, checked against NY's alone value 0.
     let s = solve(&p, None, &SolveOptions::default()).unwrap();
     assert!(s.verification.ok);
-    p.caps = allot::share::caps(&p, &[0.0, 10.0, 6.0]);
+    let p = p.with_caps(allot::share::caps(&p, &[0.0, 10.0, 6.0]));
     let plan = allot::solution::Plan {
         ship: vec![(0, 0, 0, 16.0 / 3.0), (1, 0, 0, 4.0 / 3.0)],
         make: vec![vec![0.0], vec![0.0]],

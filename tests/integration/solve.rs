@@ -95,7 +95,7 @@ fn progress_reports_every_lp_of_every_stage() {
         .sum();
     assert!(fairness_lps > 2, "{:?}", stats.stages);
     for stage in &stats.stages {
-        let start = format!("{}: {}", problem.name, stage.name);
+        let start = format!("{}: {}", problem.name(), stage.name);
         let at = messages
             .iter()
             .position(|m| *m == start)
