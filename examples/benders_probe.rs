@@ -157,12 +157,12 @@ fn main() {
     let base = allot::plan::template(&problem);
     let probabilities = problem.probabilities();
     let mut qs = vec![(None, probabilities[0], base.clone())];
-    for (i, sc) in base.scenarios.iter().enumerate() {
+    for (i, sc) in base.scenarios().iter().enumerate() {
         qs.push((Some(i), probabilities[i + 1], base.with_scenario(sc)));
     }
     qs.retain(|(_, p, _)| *p > 0.0);
     let largest = |q: &allot::Problem| {
-        q.demand
+        q.demand()
             .iter()
             .flat_map(|d| d.quantity.iter().copied())
             .fold(0.0_f64, f64::max)
@@ -171,12 +171,12 @@ fn main() {
         .iter()
         .max_by(|a, b| largest(&a.2).total_cmp(&largest(&b.2)))
         .map_or(1.0, |(_, _, q)| lp_unit(q));
-    let tiers = problem.tiers.len();
+    let tiers = problem.tiers().len();
 
     let mut positions = Vec::new();
     let mut budgets = Vec::new();
     let mut place_cost = Vec::new();
-    for sp in &problem.stockpiles {
+    for sp in problem.stockpiles() {
         let mut idx = Vec::new();
         for &a in &sp.allies {
             idx.push(positions.len());
@@ -196,7 +196,7 @@ fn main() {
                 in_lp_units(q, unit)
             };
             let model = build(&q);
-            let sc = s.map(|i| &base.scenarios[i]);
+            let sc = s.map(|i| &base.scenarios()[i]);
             let rows = positions
                 .iter()
                 .enumerate()
@@ -482,7 +482,7 @@ fn main() {
             if is_cost {
                 "cost".to_string()
             } else {
-                problem.tiers[h].clone()
+                problem.tiers()[h].clone()
             },
             stage.elapsed().as_secs_f64()
         );
