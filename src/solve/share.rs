@@ -67,9 +67,15 @@
 //! the base's to the bit, so that the caps are unchanged too. "Above zero"
 //! means above [`SURPLUS`], ten times the solvers' feasibility tolerance.
 //!
+//! A re-solve's cold LPs (each tier's shortage, the cost) start from the
+//! base solve's optimal bases of the same objectives where the backend
+//! can (HiGHS), which changes where simplex starts and no number (the
+//! `warm` module of [`crate::solve`]; [`crate::solve::Tuning::warm_start`]).
+//!
 //! `tests/integration/share.rs` compares every entry with a full re-solve
-//! of the changed problem, and the entries with and without the shortcut
-//! ([`crate::solve::Tuning::marginal_shortcuts`]).
+//! of the changed problem, the entries with and without the shortcut
+//! ([`crate::solve::Tuning::marginal_shortcuts`]), and warm-started
+//! re-solves with cold ones.
 
 use std::time::Instant;
 
