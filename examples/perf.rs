@@ -6,6 +6,7 @@
 //! cargo run --release --example perf -- --toml 30x6x12:6 > gen-30x6x12.toml
 //! cargo run --release --features highs --example perf -- --child 60x12x26:8@1 highs --progress
 //! cargo run --release --features highs --example perf -- plan 30x6x12:6 --scenarios 8
+//! cargo run --release --features highs --example perf -- marginal 15x3x8 [--cold] [--for 240]
 //! ```
 //!
 //! For every size (`NxKxT:D@SEED`, default the three benchmark sizes) and every
@@ -230,6 +231,66 @@ fn plan(args: &[String]) {
     );
 }
 
+/// `marginal SIZE [--cold] [--for SECONDS]`: the plain solve of SIZE
+/// with HiGHS, then `--marginal` (one unit), timed; with `--cold` the
+/// re-solves start cold (`Tuning::warm_start` off), as before warm starts.
+/// With `--for`, stops after that many seconds of `--marginal` and
+/// reports how many re-solves had finished (their cost stage): a rate to
+/// compare where the whole run would take too long.
+fn marginal(args: &[String]) {
+    let size = args.first().and_then(|s| parse_size(s)).expect("SIZE");
+    let cold = args.iter().any(|a| a == "--cold");
+    let stop = args
+        .iter()
+        .position(|a| a == "--for")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.parse::<f64>().expect("--for SECONDS"));
+    let problem = size.problem();
+    let solver = SolverKind::from_name("highs").expect("a build with HiGHS");
+    let started = Instant::now();
+    SolveRequest::new(&problem)
+        .solver(solver)
+        .run()
+        .expect("plain solve");
+    let plain = started.elapsed().as_secs_f64();
+    let tuning = allot::solve::Tuning::default().with_warm_start(!cold);
+    let started = Instant::now();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let progress = |stage: &str| {
+        // A re-solve's label names its units; its cost LP ends it:
+        // `… (+1 item at ally): cost (1 LP, 0.5s)`.
+        if stage.contains(" (+") && stage.contains(": cost (") {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            let secs = started.elapsed().as_secs_f64();
+            if stop.is_some_and(|s| secs >= s) {
+                println!(
+                    "{} plain {plain:.2}s; marginal ({}) stopped after {secs:.1}s with {n} re-solves done: {:.2}s each",
+                    size.label(),
+                    if cold { "cold" } else { "warm" },
+                    secs / n as f64
+                );
+                std::process::exit(0);
+            }
+        }
+    };
+    let solved = SolveRequest::new(&problem)
+        .solver(solver)
+        .marginal(1.0)
+        .tuning(tuning)
+        .progress(&progress)
+        .run()
+        .expect("marginal solve");
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{} plain {plain:.2}s; marginal ({}) {secs:.2}s = {:.1}x, {} entries, {} LPs warm-started",
+        size.label(),
+        if cold { "cold" } else { "warm" },
+        secs / plain,
+        solved.solution.marginal.map_or(0, |m| m.len()),
+        solved.stats.warm_started
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--child") {
@@ -253,6 +314,10 @@ fn main() {
     }
     if args.first().map(String::as_str) == Some("plan") {
         plan(&args[1..]);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("marginal") {
+        marginal(&args[1..]);
         return;
     }
     let mut limit = 60.0;

@@ -528,6 +528,12 @@ fn solve(args: &SolveArgs) -> Result<i32> {
                         stats.marginal_unchanged
                     );
                 }
+                if stats.warm_started > 0 {
+                    eprintln!(
+                        "  marginal: {} re-solve LPs started from the base solve's basis",
+                        stats.warm_started
+                    );
+                }
                 if stats.face_fixed > 0 || stats.face_fallbacks > 0 {
                     eprintln!(
                         "  optimal faces: {} columns and rows fixed, {} fallbacks to hold rows",

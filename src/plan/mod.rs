@@ -478,6 +478,7 @@ pub fn plan_with_stats(problem: &Problem, opts: &PlanOptions) -> Result<(Plan, S
         face_fixed: 0,
         face_fallbacks: 0,
         marginal_unchanged: 0,
+        warm_started: 0,
     };
     progress(&format!(
         "extensive form {} columns × {} rows built in {:.1}s",

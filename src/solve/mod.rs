@@ -8,6 +8,7 @@
 //! goes): `docs/design.md`, "How the lexicographic solve works".
 
 pub mod share;
+mod warm;
 
 use std::time::{Duration, Instant};
 
@@ -21,6 +22,8 @@ use crate::problem::{Fairness, Problem};
 use crate::solution::{Plan, Solution};
 use crate::units::{in_lp_units, lp_unit};
 use crate::verify::verify;
+pub(crate) use warm::WarmStarts;
+use warm::{Step, Warm};
 
 pub use crate::share::CompareWith;
 
@@ -106,6 +109,10 @@ pub struct SolveStats {
     /// the units had free stock left in every period of the base plan
     /// (see [`crate::share`], "Marginal values").
     pub marginal_unchanged: usize,
+    /// LPs of the `--marginal` re-solves that started from the base
+    /// solve's basis of the same objective instead of cold (see
+    /// [`crate::solve::Tuning::warm_start`]).
+    pub warm_started: usize,
 }
 
 impl SolveStats {
@@ -124,6 +131,7 @@ impl SolveStats {
         self.face_fixed += other.face_fixed;
         self.face_fallbacks += other.face_fallbacks;
         self.marginal_unchanged += other.marginal_unchanged;
+        self.warm_started += other.warm_started;
         for stage in other.stages {
             match self.stages.iter_mut().find(|s| s.name == stage.name) {
                 Some(s) => {
@@ -201,6 +209,7 @@ pub(crate) fn solve_plan(
     opts: &SolveOptions,
     tuning: Tuning,
     deadline: Option<Instant>,
+    warm: Warm,
 ) -> Result<(Plan, SolveStats)> {
     let parts = if tuning.split_components {
         split(p)
@@ -218,9 +227,9 @@ pub(crate) fn solve_plan(
         &in_units
     };
     let (plan, stats) = if parts.len() <= 1 {
-        solve_part(lp_problem, label.to_string(), opts, tuning, deadline)?
+        solve_part(lp_problem, label.to_string(), opts, tuning, deadline, warm)?
     } else {
-        solve_parts(lp_problem, &parts, label, opts, tuning, deadline)?
+        solve_parts(lp_problem, &parts, label, opts, tuning, deadline, warm)?
     };
     let plan = if unit == 1.0 {
         plan
@@ -240,6 +249,7 @@ pub(crate) fn solve_one_part(
     opts: &SolveOptions,
     tuning: Tuning,
     deadline: Option<Instant>,
+    warm: Warm,
 ) -> Result<(Plan, SolveStats)> {
     let unit = lp_unit(p);
     let sub = if unit == 1.0 {
@@ -247,7 +257,7 @@ pub(crate) fn solve_one_part(
     } else {
         part.problem(&in_lp_units(p, unit))
     };
-    let (plan, stats) = solve_part(&sub, label.to_string(), opts, tuning, deadline)?;
+    let (plan, stats) = solve_part(&sub, label.to_string(), opts, tuning, deadline, warm)?;
     let plan = if unit == 1.0 {
         plan
     } else {
@@ -268,13 +278,15 @@ pub(crate) fn solution_of(
     Solution::from_plan(p, scenario, plan, verification, stats.lp_solves())
 }
 
-/// Solves `p` as one LP: the lexicographic driver over one session.
+/// Solves `p` as one LP: the lexicographic driver over one session, its
+/// cold solves recorded or warm-started as `warm` says.
 fn solve_part(
     p: &Problem,
     label: String,
     opts: &SolveOptions,
     tuning: Tuning,
     deadline: Option<Instant>,
+    warm: Warm,
 ) -> Result<(Plan, SolveStats)> {
     let started = Instant::now();
     let model = build(p);
@@ -287,6 +299,15 @@ fn solve_part(
         face_fixed: 0,
         face_fallbacks: 0,
         marginal_unchanged: 0,
+        warm_started: 0,
+    };
+    let fingerprint = match warm {
+        Warm::Off => None,
+        Warm::Record(_) | Warm::From(_) => Some(warm::fingerprint(&model.lp)),
+    };
+    let replay = match (warm, fingerprint) {
+        (Warm::From(starts), Some(f)) => starts.chain(f),
+        _ => None,
     };
     let backend = opts.solver.backend();
     let mut session = backend.open(&model.lp);
@@ -306,8 +327,15 @@ fn solve_part(
         stats: &mut stats,
         progress: opts.progress,
         deadline: deadline.zip(opts.time_limit),
+        cold_pending: false,
+        record: matches!(warm, Warm::Record(_)).then(Vec::new),
+        replay,
     };
     let outcome = lexicographic(&mut driver, p, &model)?;
+    if let (Warm::Record(starts), Some(f), Some(steps)) = (warm, fingerprint, driver.record.take())
+    {
+        starts.record(f, steps);
+    }
     let plan = plan_from(p, &model, &outcome.values);
     Ok((plan, stats))
 }
@@ -323,12 +351,13 @@ fn solve_parts(
     opts: &SolveOptions,
     tuning: Tuning,
     deadline: Option<Instant>,
+    warm: Warm,
 ) -> Result<(Plan, SolveStats)> {
     let n = parts.len();
     let one = |(i, part): (usize, &Component)| {
         let sub = part.problem(p);
         let label = format!("{label} (part {}/{n})", i + 1);
-        solve_part(&sub, label, opts, tuning, deadline)
+        solve_part(&sub, label, opts, tuning, deadline, warm)
     };
     let results: Vec<Result<(Plan, SolveStats)>> = if tuning.parallel {
         parts.par_iter().enumerate().map(one).collect()
@@ -447,6 +476,13 @@ pub(crate) struct Driver<'a> {
     progress: Option<&'a (dyn Fn(&str) + Sync)>,
     /// When the solve must end ([`SolveOptions::time_limit`]), and the limit.
     deadline: Option<(Instant, Duration)>,
+    /// The next solve is a cold one ([`Driver::new_objective_method`]
+    /// chose [`Method::Cold`]).
+    cold_pending: bool,
+    /// The cold solves' bases so far, when recording ([`Warm::Record`]).
+    record: Option<Vec<Step>>,
+    /// The base chain's cold solves to start from ([`Warm::From`]).
+    replay: Option<std::sync::Arc<[Step]>>,
 }
 
 /// Slack of a tier's hold row `Σ value·u ≥ best − slack`. It is sized by
@@ -499,6 +535,9 @@ impl<'a> Driver<'a> {
             stats,
             progress,
             deadline,
+            cold_pending: false,
+            record: None,
+            replay: None,
         }
     }
 
@@ -521,6 +560,7 @@ impl<'a> Driver<'a> {
             Method::Cold
         };
         self.session.set_method(method);
+        self.cold_pending = method == Method::Cold;
     }
 
     /// Fixes `col` at `value` from now on, held like a frozen served
@@ -556,6 +596,38 @@ impl<'a> Driver<'a> {
     /// failure, up to [`MAX_LOOSENING`] times the slack.
     pub(crate) fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome> {
         let started = Instant::now();
+        let cold = std::mem::take(&mut self.cold_pending);
+        if cold
+            && let Some(steps) = &self.replay
+            && let Some(step) = steps
+                .iter()
+                .find(|s| s.sense == sense && s.objective == objective)
+            && self.session.start_from(&step.basis)
+        {
+            self.stats.warm_started += 1;
+        }
+        let result = self.solve_held(sense, objective, started);
+        if cold
+            && result.is_ok()
+            && let Some(record) = &mut self.record
+            && let Some(basis) = self.session.basis()
+        {
+            record.push(Step {
+                sense,
+                objective: objective.to_vec(),
+                basis,
+            });
+        }
+        result
+    }
+
+    /// [`Driver::solve`] from where the session starts.
+    fn solve_held(
+        &mut self,
+        sense: Sense,
+        objective: &[(usize, f64)],
+        started: Instant,
+    ) -> Result<LpOutcome> {
         let mut loosening = 0.0;
         let result = loop {
             if let Some((deadline, limit)) = self.deadline

@@ -126,6 +126,11 @@ pub struct Tuning {
     /// values"; otherwise every entry whose units reach demand is
     /// re-solved).
     pub marginal_shortcuts: bool,
+    /// Start each cold solve of a `--marginal` re-solve (a tier's
+    /// shortage, the cost) from the base solve's optimal basis of the same
+    /// objective, where the backend can (HiGHS; see the `warm` module of
+    /// [`crate::solve`]); otherwise every re-solve starts cold.
+    pub warm_start: bool,
 }
 
 impl Default for Tuning {
@@ -137,6 +142,7 @@ impl Default for Tuning {
             freeze: true,
             face: true,
             marginal_shortcuts: true,
+            warm_start: true,
         }
     }
 }
@@ -180,6 +186,14 @@ impl Tuning {
     pub fn with_marginal_shortcuts(self, on: bool) -> Tuning {
         Tuning {
             marginal_shortcuts: on,
+            ..self
+        }
+    }
+
+    /// With [`Tuning::warm_start`] set to `on`.
+    pub fn with_warm_start(self, on: bool) -> Tuning {
+        Tuning {
+            warm_start: on,
             ..self
         }
     }

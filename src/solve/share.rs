@@ -67,9 +67,15 @@
 //! the base's to the bit, so that the caps are unchanged too. "Above zero"
 //! means above [`SURPLUS`], ten times the solvers' feasibility tolerance.
 //!
+//! A re-solve's cold LPs (each tier's shortage, the cost) start from the
+//! base solve's optimal bases of the same objectives where the backend
+//! can (HiGHS), which changes where simplex starts and no number (the
+//! `warm` module of [`crate::solve`]; [`crate::solve::Tuning::warm_start`]).
+//!
 //! `tests/integration/share.rs` compares every entry with a full re-solve
-//! of the changed problem, and the entries with and without the shortcut
-//! ([`crate::solve::Tuning::marginal_shortcuts`]).
+//! of the changed problem, the entries with and without the shortcut
+//! ([`crate::solve::Tuning::marginal_shortcuts`]), and warm-started
+//! re-solves with cold ones.
 
 use std::time::Instant;
 
@@ -82,9 +88,10 @@ use crate::components::split;
 use crate::error::{Error, Result};
 use crate::problem::{Fairness, Guarantee, Problem, ShortageCap, Supply};
 use crate::solution::{Plan, Solution};
+use crate::solve::warm::Warm;
 use crate::solve::{
-    SolveOptions, SolveStats, StageStat, Tuning, merge_part, solution_of, solve_one_part,
-    solve_plan,
+    SolveOptions, SolveStats, StageStat, Tuning, WarmStarts, merge_part, solution_of,
+    solve_one_part, solve_plan,
 };
 
 /// Which baselines a solve adds to its result (SPEC §10).
@@ -372,7 +379,7 @@ fn solve_alone(
 ) -> Result<Alone> {
     let q = alone_problem(p);
     let label = format!("{label} (alone)");
-    let (plan, stats) = solve_plan(&q, &label, opts, tuning, deadline)?;
+    let (plan, stats) = solve_plan(&q, &label, opts, tuning, deadline, Warm::Off)?;
     let solution = solution_of(&q, None, &plan, &stats);
     verified(&solution, &label)?;
     let entries = entry_shortages(&q, &plan);
@@ -406,7 +413,7 @@ pub(crate) fn solve_applied(
 ) -> Result<(Solution, SolveStats)> {
     let guaranteed = p.guarantee == Guarantee::Alone;
     if !guaranteed && !opts.compare.any() && opts.marginal.is_none() {
-        let (plan, stats) = solve_plan(p, label, opts, tuning, deadline)?;
+        let (plan, stats) = solve_plan(p, label, opts, tuning, deadline, Warm::Off)?;
         return Ok((solution_of(p, scenario, &plan, &stats), stats));
     }
     let alone = if guaranteed || opts.compare.alone {
@@ -415,7 +422,15 @@ pub(crate) fn solve_applied(
         None
     };
     let shared_p = with_caps(p, alone.as_ref().map(|a| a.entries.as_slice()));
-    let shared = || solve_plan(&shared_p, label, opts, tuning, deadline);
+    // With `--marginal`, the shared solve records its cold solves' bases
+    // for the re-solves to start from (see the `warm` module).
+    let starts = WarmStarts::default();
+    let record = if opts.marginal.is_some() && tuning.warm_start {
+        Warm::Record(&starts)
+    } else {
+        Warm::Off
+    };
+    let shared = || solve_plan(&shared_p, label, opts, tuning, deadline, record);
     // The same problem with fairness "none" (its guarantee kept), beside
     // the shared solve; a problem without fairness is its own baseline.
     let none_p = (opts.compare.none && p.fairness != Fairness::None).then(|| {
@@ -427,7 +442,7 @@ pub(crate) fn solve_applied(
     let none = || {
         none_p
             .as_ref()
-            .map(|q| solve_plan(q, &none_label, opts, tuning, deadline))
+            .map(|q| solve_plan(q, &none_label, opts, tuning, deadline, Warm::Off))
             .transpose()
     };
     let (shared, none) = if tuning.parallel {
@@ -490,9 +505,15 @@ pub(crate) fn solve_applied(
                 .as_ref()
                 .filter(|_| guaranteed)
                 .map(|a| a.entries.as_slice()),
+            warm: match record {
+                Warm::Record(starts) => Warm::From(starts),
+                _ => Warm::Off,
+            },
         };
-        let (entries, lps, unchanged) = marginal(&base, units, label, opts, tuning, deadline)?;
+        let (entries, lps, unchanged, warm_started) =
+            marginal(&base, units, label, opts, tuning, deadline)?;
         stats.marginal_unchanged = unchanged;
+        stats.warm_started = warm_started;
         stats.stages.push(StageStat {
             name: "marginal".into(),
             lps,
@@ -577,6 +598,8 @@ struct Base<'a> {
     solution: &'a Solution,
     /// Under the guarantee: the alone entry shortages.
     alone: Option<&'a [f64]>,
+    /// The base solve's bases, to start the re-solves from.
+    warm: Warm<'a>,
 }
 
 /// `p` with `units` more units of free stock of `item` at `ally`, and the
@@ -613,7 +636,8 @@ pub fn with_units(p: &Problem, ally: usize, item: usize, units: f64) -> (Problem
 }
 
 /// The marginal entries of SPEC §11, in file order (allies, then items),
-/// the LPs they took, and how many were answered without a re-solve.
+/// the LPs they took, how many were answered without a re-solve, and how
+/// many of their LPs started from the base solve's basis.
 fn marginal(
     base: &Base,
     units: f64,
@@ -621,14 +645,14 @@ fn marginal(
     opts: &SolveOptions,
     tuning: Tuning,
     deadline: Option<Instant>,
-) -> Result<(Vec<Marginal>, usize, usize)> {
+) -> Result<(Vec<Marginal>, usize, usize, usize)> {
     let p = base.p;
     let pairs: Vec<(usize, usize)> = (0..p.allies.len())
         .flat_map(|a| (0..p.items.len()).map(move |k| (a, k)))
         .collect();
     let one =
         |&(a, k): &(usize, usize)| one_marginal(base, a, k, units, label, opts, tuning, deadline);
-    let results: Vec<Result<(Marginal, usize, bool)>> = if tuning.parallel {
+    let results: Vec<Result<(Marginal, Resolved)>> = if tuning.parallel {
         pairs.par_iter().map(one).collect()
     } else {
         pairs.iter().map(one).collect()
@@ -636,13 +660,25 @@ fn marginal(
     let mut entries = Vec::new();
     let mut lps = 0;
     let mut unchanged = 0;
+    let mut warm_started = 0;
     for r in results {
-        let (m, n, same) = r?;
+        let (m, how) = r?;
         entries.push(m);
-        lps += n;
-        unchanged += usize::from(same);
+        lps += how.lps;
+        unchanged += usize::from(how.unchanged);
+        warm_started += how.warm_started;
     }
-    Ok((entries, lps, unchanged))
+    Ok((entries, lps, unchanged, warm_started))
+}
+
+/// How one marginal entry was found.
+struct Resolved {
+    /// LPs solved.
+    lps: usize,
+    /// Answered from the base plan ([`surplus_everywhere`]).
+    unchanged: bool,
+    /// LPs started from the base solve's basis.
+    warm_started: usize,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -655,7 +691,7 @@ fn one_marginal(
     opts: &SolveOptions,
     tuning: Tuning,
     deadline: Option<Instant>,
-) -> Result<(Marginal, usize, bool)> {
+) -> Result<(Marginal, Resolved)> {
     let p = base.p;
     let (mut with, s) = with_units(p, a, k, units);
     let label = format!("{label} (+{units} {} at {})", p.items[k].id, p.allies[a].id);
@@ -672,7 +708,7 @@ fn one_marginal(
             q.supply = vec![q.supply[s].clone()];
             q.demand = node.iter().map(|&i| q.demand[i].clone()).collect();
             let alone_label = format!("{label} (alone)");
-            let (plan, stats) = solve_plan(&q, &alone_label, opts, tuning, deadline)?;
+            let (plan, stats) = solve_plan(&q, &alone_label, opts, tuning, deadline, Warm::Off)?;
             verified(&solution_of(&q, None, &plan, &stats), &alone_label)?;
             lps += stats.lp_solves();
             for (&i, v) in node.iter().zip(entry_shortages(&q, &plan)) {
@@ -686,7 +722,12 @@ fn one_marginal(
     // left in every period of the base plan, and (under the guarantee) its
     // alone values, hence the caps, are the base's.
     if tuning.marginal_shortcuts && caps_same && surplus_everywhere(p, base.plan, a, k) {
-        return Ok((base_entry(base, a, k, units), lps, true));
+        let how = Resolved {
+            lps,
+            unchanged: true,
+            warm_started: 0,
+        };
+        return Ok((base_entry(base, a, k, units), how));
     }
     let mut plan = base.plan.clone();
     if s == base.plan.make.len() {
@@ -696,13 +737,16 @@ fn one_marginal(
         plan.draw.push(zeros);
     }
     let parts = split(&with);
+    let mut warm_started = 0;
     let solution = match parts.iter().find(|c| c.supply.contains(&s)) {
         // The units reach no demand: nothing changes (module
         // documentation).
         None => base.solution.clone(),
         Some(part) => {
-            let (sub, stats) = solve_one_part(&with, part, &label, opts, tuning, deadline)?;
+            let (sub, stats) =
+                solve_one_part(&with, part, &label, opts, tuning, deadline, base.warm)?;
             lps += stats.lp_solves();
+            warm_started = stats.warm_started;
             merge_part(&mut plan, part, sub);
             plan.ship.sort_by_key(|&(l, k, t, _)| (l, t, k));
             let s = solution_of(&with, None, &plan, &stats);
@@ -730,8 +774,11 @@ fn one_marginal(
             gain: TierValues(gain),
             cost_change: difference(solution.cost.total, base.solution.cost.total),
         },
-        lps,
-        false,
+        Resolved {
+            lps,
+            unchanged: false,
+            warm_started,
+        },
     ))
 }
 

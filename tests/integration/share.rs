@@ -573,6 +573,90 @@ fn marginal_shortcuts_give_the_re_solves_numbers() {
     assert!(taken > 0, "no entry was answered from the base plan");
 }
 
+/// The re-solves warm-started from the base solve's bases (HiGHS: each
+/// tier's shortage and the cost start with dual simplex from the base
+/// chain's optimal basis of the same objective) give the numbers of the
+/// same re-solves started cold, entry by entry within SPEC §6's 1e-6
+/// relative, on generated problems of several sizes (one split in parts,
+/// one with the guarantee, one with `fairness = "none"`, one with the
+/// stock tripled) and a bundled one. The warm start must be taken, or the
+/// test would prove nothing.
+#[cfg(feature = "highs")]
+#[test]
+fn marginal_warm_starts_give_the_cold_re_solves_numbers() {
+    use allot::generate::Size;
+    use allot::problem::Fairness;
+    use allot::solve::Tuning;
+    let mut problems: Vec<Problem> = Vec::new();
+    for (size, guarantee, none, stock) in [
+        (Size::new(4, 2, 3).seed(2), false, false, 1.0),
+        (Size::new(5, 2, 4).seed(7), false, false, 3.0),
+        (Size::new(4, 2, 3).seed(11), true, false, 1.0),
+        (Size::new(6, 3, 3).degree(3).seed(4), false, false, 1.0),
+        (Size::new(6, 3, 4).degree(3).seed(9), false, true, 1.0),
+        (Size::new(8, 3, 4).degree(4).seed(5), false, false, 1.0),
+    ] {
+        let mut p = size.problem();
+        if guarantee {
+            p.guarantee = Guarantee::Alone;
+        }
+        if none {
+            p.fairness = Fairness::None;
+        }
+        for s in &mut p.supply {
+            s.stock *= stock;
+        }
+        problems.push(p);
+    }
+    let file = format!(
+        "{}/problems/rare-earths-magnet-stockpile.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    problems.push(allot::load(std::path::Path::new(&file)).expect("bundled problem"));
+    let units = 2.0;
+    let mut warm_lps = 0;
+    for p in &problems {
+        let mut opts = SolveOptions::new(SolverKind::Highs);
+        opts.marginal = Some(units);
+        // Every entry re-solved, so that each one tests the warm start.
+        opts.tuning = Tuning::default().with_marginal_shortcuts(false);
+        let warm = SolveRequest::new(p).options(opts).run().unwrap();
+        opts.tuning = opts.tuning.with_warm_start(false);
+        let cold = SolveRequest::new(p).options(opts).run().unwrap();
+        assert_eq!(cold.stats.warm_started, 0, "{}", p.name);
+        warm_lps += warm.stats.warm_started;
+        eprintln!(
+            "{}: {} re-solve LPs warm-started",
+            p.name, warm.stats.warm_started
+        );
+        let (wm, cm) = (
+            warm.solution.marginal.as_ref().unwrap(),
+            cold.solution.marginal.as_ref().unwrap(),
+        );
+        assert_eq!(wm.len(), p.allies.len() * p.items.len());
+        assert_eq!(wm.len(), cm.len());
+        let base = &cold.solution;
+        for (w, c) in wm.iter().zip(cm) {
+            let what = format!("{} +{units} {} at {}", p.name, w.item, w.ally);
+            assert_eq!((&w.ally, &w.item), (&c.ally, &c.item));
+            for ((tier, got), (_, want)) in w.gain.0.iter().zip(&c.gain.0) {
+                let scale = base.tiers.iter().find(|t| &t.tier == tier).unwrap();
+                assert!(
+                    (got - want).abs() <= 1e-6 * scale.weighted_shortage.abs().max(1.0),
+                    "{what}: gain {tier} warm {got}, cold {want}"
+                );
+            }
+            assert!(
+                (w.cost_change - c.cost_change).abs() <= 1e-6 * base.cost.total.abs().max(1.0),
+                "{what}: cost change warm {}, cold {}",
+                w.cost_change,
+                c.cost_change
+            );
+        }
+    }
+    assert!(warm_lps > 0, "no re-solve LP was warm-started");
+}
+
 /// A guaranteed plan keeps every ally at or below its alone shortage,
 /// checked from the result's fill rates against a plain solve of the
 /// problem with its lanes removed (neither goes through the caps' rows);

@@ -30,7 +30,9 @@ use std::time::Instant;
 
 use highs_sys as sys;
 
-use super::{Backend, LimitKind, LpFailure, LpOutcome, Method, Sense, Session, Side, VertexBasis};
+use super::{
+    Backend, Basis, LimitKind, LpFailure, LpOutcome, Method, Sense, Session, Side, VertexBasis,
+};
 use crate::model::Lp;
 
 /// The HiGHS backend.
@@ -424,6 +426,9 @@ struct HighsSession {
     row_hi: Vec<f64>,
     entries: Vec<Vec<(usize, f64)>>,
     restricted: Option<Restricted>,
+    /// The next cold solve starts from a basis set by
+    /// [`Session::start_from`] instead of from scratch.
+    warm: bool,
 }
 
 /// The restricted copy used by primal simplex (see [`HighsSession`]).
@@ -499,6 +504,7 @@ impl HighsSession {
             row_hi,
             entries,
             restricted: None,
+            warm: false,
         }
     }
 
@@ -771,6 +777,7 @@ impl Session for HighsSession {
     }
 
     fn set_method(&mut self, method: Method) {
+        self.warm = false;
         if method != Method::Primal {
             // A dual simplex warm start continues from the restricted
             // copy's basis; cold starts and interior point need none.
@@ -850,6 +857,35 @@ impl Session for HighsSession {
         Some((*self.row_lo.get(row)?, *self.row_hi.get(row)?))
     }
 
+    fn basis(&self) -> Option<Basis> {
+        if self.restricted.is_some() {
+            // The last solve ran on the restricted copy.
+            return None;
+        }
+        let (cols, rows) = self.full.basis(self.cols, self.rows)?;
+        let code = |v: &[sys::HighsInt]| -> Option<Vec<u8>> {
+            v.iter().map(|&s| u8::try_from(s).ok()).collect()
+        };
+        Some(Basis {
+            cols: code(&cols)?,
+            rows: code(&rows)?,
+        })
+    }
+
+    fn start_from(&mut self, basis: &Basis) -> bool {
+        if self.method != Method::Cold || basis.shape() != (self.cols, self.rows) {
+            return false;
+        }
+        self.leave_restricted(false);
+        self.full.clear_solver();
+        let cols: Vec<sys::HighsInt> = basis.cols.iter().map(|&s| s.into()).collect();
+        let rows: Vec<sys::HighsInt> = basis.rows.iter().map(|&s| s.into()).collect();
+        // HiGHS checks the basis (one basic per row); from a valid one it
+        // runs dual simplex without presolve.
+        self.warm = self.full.set_basis(&cols, &rows);
+        self.warm
+    }
+
     fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome, LpFailure> {
         self.full.set_costs(&mut self.costed, sense, objective);
         if self.method == Method::Primal && self.restricted.is_some() {
@@ -861,7 +897,10 @@ impl Session for HighsSession {
                 Err(_) => self.leave_restricted(true),
             }
         }
-        if self.method == Method::Cold {
+        // A basis set by `start_from` is the start of this solve; a cold
+        // solve otherwise forgets the last one.
+        let warm = std::mem::take(&mut self.warm);
+        if self.method == Method::Cold && !warm {
             self.full.clear_solver();
         }
         if let Err(e) = self.full.run() {

@@ -63,6 +63,25 @@ pub struct VertexBasis {
     pub row_side: Vec<Side>,
 }
 
+/// A simplex basis recorded after a solve ([`Session::basis`]), to start
+/// a later session's solve from ([`Session::start_from`]): the backend's
+/// own status code of every column and row. Only the backend that
+/// recorded it reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Basis {
+    /// Status of every column.
+    pub(crate) cols: Vec<u8>,
+    /// Status of every row.
+    pub(crate) rows: Vec<u8>,
+}
+
+impl Basis {
+    /// Columns and rows of the LP it was recorded on.
+    pub fn shape(&self) -> (usize, usize) {
+        (self.cols.len(), self.rows.len())
+    }
+}
+
 /// Why a solve gave no optimal vertex.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LpFailure {
@@ -185,6 +204,22 @@ pub trait Session {
     fn row_bounds(&self, row: usize) -> Option<(f64, f64)> {
         let _ = row;
         None
+    }
+    /// The basis of the last solve's optimal vertex, when it ran on the
+    /// whole LP and the backend reports one (HiGHS); `None` otherwise.
+    fn basis(&self) -> Option<Basis> {
+        None
+    }
+    /// Starts the next solve, which must use [`Method::Cold`], with dual
+    /// simplex from `basis` (recorded by [`Session::basis`] on an LP with
+    /// the same columns, rows, matrix and objective, only bounds moved)
+    /// instead of from scratch. Where simplex starts does not change what
+    /// is optimal: the next solve's optimum is the same either way.
+    /// Returns whether the backend took it (`false`: a backend without
+    /// warm starts, or a basis of another shape; the solve starts cold).
+    fn start_from(&mut self, basis: &Basis) -> bool {
+        let _ = basis;
+        false
     }
     /// Solves with the given sparse objective.
     fn solve(&mut self, sense: Sense, objective: &[(usize, f64)]) -> Result<LpOutcome, LpFailure>;
