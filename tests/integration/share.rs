@@ -596,17 +596,18 @@ fn marginal_warm_starts_give_the_cold_re_solves_numbers() {
         (Size::new(6, 3, 4).degree(3).seed(9), false, true, 1.0),
         (Size::new(8, 3, 4).degree(4).seed(5), false, false, 1.0),
     ] {
-        let mut p = size.problem();
+        // The stock (and reserve) multiplied by a scenario's change.
+        let mut b = size.builder();
         if guarantee {
-            p.guarantee = Guarantee::Alone;
+            b.guarantee(Guarantee::Alone);
         }
         if none {
-            p.fairness = Fairness::None;
+            b.fairness(Fairness::None);
         }
-        for s in &mut p.supply {
-            s.stock *= stock;
-        }
-        problems.push(p);
+        b.scenario("more stock")
+            .change(ChangeEntry::new(Target::Stock, stock).ally("*").item("*"));
+        let p = b.build().unwrap_or_else(|e| panic!("{e}"));
+        problems.push(p.with_scenario(p.scenario("more stock").expect("scenario")));
     }
     let file = format!(
         "{}/problems/rare-earths-magnet-stockpile.toml",
@@ -623,21 +624,22 @@ fn marginal_warm_starts_give_the_cold_re_solves_numbers() {
         let warm = SolveRequest::new(p).options(opts).run().unwrap();
         opts.tuning = opts.tuning.with_warm_start(false);
         let cold = SolveRequest::new(p).options(opts).run().unwrap();
-        assert_eq!(cold.stats.warm_started, 0, "{}", p.name);
+        assert_eq!(cold.stats.warm_started, 0, "{}", p.name());
         warm_lps += warm.stats.warm_started;
         eprintln!(
             "{}: {} re-solve LPs warm-started",
-            p.name, warm.stats.warm_started
+            p.name(),
+            warm.stats.warm_started
         );
         let (wm, cm) = (
             warm.solution.marginal.as_ref().unwrap(),
             cold.solution.marginal.as_ref().unwrap(),
         );
-        assert_eq!(wm.len(), p.allies.len() * p.items.len());
+        assert_eq!(wm.len(), p.allies().len() * p.items().len());
         assert_eq!(wm.len(), cm.len());
         let base = &cold.solution;
         for (w, c) in wm.iter().zip(cm) {
-            let what = format!("{} +{units} {} at {}", p.name, w.item, w.ally);
+            let what = format!("{} +{units} {} at {}", p.name(), w.item, w.ally);
             assert_eq!((&w.ally, &w.item), (&c.ally, &c.item));
             for ((tier, got), (_, want)) in w.gain.0.iter().zip(&c.gain.0) {
                 let scale = base.tiers.iter().find(|t| &t.tier == tier).unwrap();
