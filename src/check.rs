@@ -1,6 +1,7 @@
-//! `allot check`: regression checks of problem files against their
-//! `[expect]` tables (SPEC §7), and `allot check --bless`, which writes the
-//! current results into those tables.
+//! Regression checks of problem files against their `[expect]` tables
+//! (SPEC §7), and blessing ([`CheckOptions::bless`]), which writes the
+//! current results into those tables. The `allot check` command runs them
+//! and prints the report (`src/cli/check.rs`).
 //!
 //! ## What is checked
 //!
@@ -12,15 +13,15 @@
 //! every tier's `weighted_shortage` and the total `cost` that the expectation
 //! names. A number passes when `|got − expected| ≤ tolerance · max(1, |expected|)`
 //! (`tolerance` from `[expect]`, default 1e-6). A solve without an expectation
-//! is *unchecked*: listed, not a failure, unless `--strict`.
+//! is *unchecked*: listed, not a failure, unless [`CheckOptions::strict`].
 //!
 //! Exit status: 2 when a file does not load (or a blessed file cannot be
-//! written), else 3 when a solve failed, else 1 when a check failed (or, with
-//! `--strict`, a solve is unchecked), else 0.
+//! written), else 3 when a solve failed, else 1 when a check failed (or, when
+//! strict, a solve is unchecked), else 0.
 //!
 //! ## Blessing
 //!
-//! `--bless` writes the results of every solve into the file's expectations:
+//! Blessing writes the results of every solve into the file's expectations:
 //! `weighted_shortage` for every tier, `cost`, and `[expect.scenarios.NAME]`
 //! for every scenario. TOML files are edited in place with `toml_edit`, so
 //! comments, key order and formatting of everything else survive (an existing
@@ -48,12 +49,11 @@
 //! ## Parallelism
 //!
 //! The solves (every base problem and scenario of every file) are independent
-//! and run on `--jobs` threads (default: the number of cores), largest
+//! and run on [`CheckOptions::jobs`] threads (default: the number of cores), largest
 //! problems first. The output is printed in file order, each file as soon as
 //! it and every file before it is done, so it is the same on every run.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -61,7 +61,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::backend::SolverKind;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, VerifiedRun};
 use crate::load::Format;
 use crate::problem::{Expectation, Problem};
 use crate::solution::{Solution, Status};
@@ -170,7 +170,7 @@ pub struct FileReport {
     pub error_code: i32,
     /// Base problem first, then the scenarios in file order.
     pub solves: Vec<SolveReport>,
-    /// `--bless` rewrote the file (its text changed).
+    /// Blessing rewrote the file (its text changed).
     pub rewritten: bool,
 }
 
@@ -228,7 +228,7 @@ pub struct Summary {
     pub unchecked: usize,
     /// Solves whose results were written.
     pub blessed: usize,
-    /// Files rewritten by `--bless`.
+    /// Files rewritten by blessing.
     pub rewritten: usize,
     /// Files that did not load or could not be written, and failed solves.
     pub errors: usize,
@@ -236,7 +236,8 @@ pub struct Summary {
     pub strict: bool,
     /// The exit status.
     pub exit: i32,
-    /// `K/N` when only that shard of the files was checked (`--shard`).
+    /// `K/N` when only that shard of the files was checked
+    /// ([`crate::shard::Shard`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shard: Option<String>,
 }
@@ -356,7 +357,7 @@ pub fn bless_round(v: f64, tolerance: f64) -> f64 {
 }
 
 /// `v` to [`REPORT_DIGITS`] significant digits, for messages.
-fn significant(v: f64) -> f64 {
+pub fn significant(v: f64) -> f64 {
     if !v.is_finite() || v == 0.0 {
         return v;
     }
@@ -594,18 +595,18 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
             }
             Ok(Run::Plan(plan)) => {
                 if plan.status != Status::Optimal {
-                    let v = plan
-                        .cases
-                        .iter()
-                        .map(|c| &c.solution.verification)
-                        .find(|v| !v.ok);
+                    let failed = plan.cases.iter().find(|c| !c.solution.verification.ok);
+                    let v = failed.map(|c| &c.solution.verification);
                     let e = Error::Verification {
-                        problem: format!("{} (plan)", plan.problem),
+                        problem: plan.problem.clone(),
+                        run: VerifiedRun::Plan {
+                            case: failed.and_then(|c| c.solution.scenario.clone()),
+                        },
                         detail: v.map_or_else(String::new, |v| v.worst.clone()),
                         violation: v.map_or(0.0, |v| v.max_violation),
                         tolerance: crate::verify::TOLERANCE,
                     };
-                    report.message = Some(e.to_string());
+                    report.message = Some(opts.word(&e));
                     report.error_code = e.exit_code();
                 } else {
                     report.weighted_shortage = plan
@@ -630,6 +631,7 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
             Ok(Run::Solve(s)) if s.status != Status::Optimal => {
                 let e = Error::Verification {
                     problem: s.problem.clone(),
+                    run: VerifiedRun::Solve,
                     detail: s.verification.worst.clone(),
                     violation: s.verification.max_violation,
                     tolerance: crate::verify::TOLERANCE,
@@ -980,11 +982,6 @@ pub fn bless_json(
     Ok(out)
 }
 
-/// A result as shown in `ok`, `unchecked` and `blessed` lines: as it would be blessed.
-fn num(v: f64, tolerance: f64) -> String {
-    format!("{}", bless_round(v, tolerance))
-}
-
 /// How a solve is named in the report: the file, and `[scenario]` for a
 /// scenario (`[plan]` for the stockpile plan).
 pub fn label(file: &FileReport, s: &SolveReport) -> String {
@@ -995,145 +992,6 @@ pub fn label(file: &FileReport, s: &SolveReport) -> String {
         None => file.path.display().to_string(),
         Some(name) => format!("{} [{name}]", file.path.display()),
     }
-}
-
-fn values(file: &FileReport, s: &SolveReport) -> String {
-    let mut parts: Vec<String> = s
-        .weighted_shortage
-        .iter()
-        .map(|(t, v)| format!("{t} {}", num(*v, file.tolerance)))
-        .collect();
-    if let Some(c) = s.cost {
-        parts.push(format!("cost {}", num(c, file.tolerance)));
-    }
-    parts.join(", ")
-}
-
-/// The text lines of one file: one per solve (or one for a file that did
-/// not load).
-pub fn text_lines(file: &FileReport, strict: bool) -> String {
-    let mut out = String::new();
-    let tol = file.tolerance;
-    if file.solves.is_empty() {
-        let _ = writeln!(
-            out,
-            "{:<10} {}  does not load (see the error on stderr)",
-            "ERROR",
-            file.path.display()
-        );
-        return out;
-    }
-    for s in &file.solves {
-        let what = label(file, s);
-        let _ = match s.outcome {
-            Outcome::Ok => writeln!(out, "{:<10} {what}  {}", "ok", values(file, s)),
-            Outcome::Fail => {
-                let diffs: Vec<String> = s
-                    .comparisons
-                    .iter()
-                    .filter(|c| !c.ok)
-                    .map(|c| {
-                        format!(
-                            "{}: expected {}, got {} (relative difference {:.2e} > tolerance {:e})",
-                            c.field,
-                            significant(c.expected),
-                            significant(c.got),
-                            c.relative_difference,
-                            tol
-                        )
-                    })
-                    .collect();
-                writeln!(out, "{:<10} {what}  {}", "FAIL", diffs.join("; "))
-            }
-            Outcome::Unchecked => {
-                let missing = match &s.scenario {
-                    None if s.plan => "no [expect.plan] table".to_string(),
-                    None => "no [expect] table".to_string(),
-                    Some(n) => format!("no [expect.scenarios.{n}] table"),
-                };
-                if strict {
-                    writeln!(out, "{:<10} {what}  {missing} (--strict)", "FAIL")
-                } else {
-                    writeln!(
-                        out,
-                        "{:<10} {what}  {missing}; got {}",
-                        "unchecked",
-                        values(file, s)
-                    )
-                }
-            }
-            Outcome::Blessed => {
-                let changed: Vec<String> = s
-                    .comparisons
-                    .iter()
-                    .filter(|c| !c.ok)
-                    .map(|c| {
-                        format!(
-                            "{} {} → {}",
-                            c.field,
-                            significant(c.expected),
-                            num(c.got, tol)
-                        )
-                    })
-                    .collect();
-                let note = if changed.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (changed: {})", changed.join(", "))
-                };
-                writeln!(out, "{:<10} {what}  {}{note}", "blessed", values(file, s))
-            }
-            Outcome::Error => {
-                let why = if file.error.is_some() {
-                    "could not be written (see the error on stderr)"
-                } else {
-                    "solve failed (see the error on stderr)"
-                };
-                writeln!(out, "{:<10} {what}  {why}", "ERROR")
-            }
-        };
-    }
-    out
-}
-
-/// The summary line.
-pub fn summary_line(s: &Summary) -> String {
-    let mut parts = vec![
-        format!("{} ok", s.ok),
-        format!("{} failed", s.failed),
-        format!(
-            "{} unchecked{}",
-            s.unchecked,
-            if s.strict {
-                " (--strict: failures)"
-            } else {
-                ""
-            }
-        ),
-    ];
-    if s.blessed > 0 {
-        parts.push(format!(
-            "{} blessed ({} files rewritten)",
-            s.blessed, s.rewritten
-        ));
-    }
-    parts.push(format!("{} errors", s.errors));
-    let verdict = match s.exit {
-        0 => "passed",
-        1 => "FAILED",
-        _ => "ERROR",
-    };
-    let shard = s
-        .shard
-        .as_ref()
-        .map(|k| format!(" (shard {k})"))
-        .unwrap_or_default();
-    format!(
-        "check{shard} {verdict}: {} files, {} solves: {}\n",
-        s.files,
-        s.solves,
-        parts.join(", ")
-    )
 }
 
 #[derive(Serialize)]
@@ -1164,13 +1022,13 @@ struct JsonReport<'a> {
     summary: Summary,
 }
 
-/// The `--format json` document: `results` (one row per solve, or per file
-/// that did not load) and `summary`.
+/// The JSON report: `results` (one row per solve, or per file that did not
+/// load) and `summary`.
 pub fn json_report(files: &[FileReport], strict: bool) -> String {
     json_report_with(files, &Summary::of(files, strict))
 }
 
-/// [`json_report`] with the summary given (a shard's, `--shard`).
+/// [`json_report`] with the summary given (a shard's).
 pub fn json_report_with(files: &[FileReport], summary: &Summary) -> String {
     let summary = summary.clone();
     let mut results = Vec::new();

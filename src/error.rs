@@ -68,16 +68,32 @@ pub enum Error {
         hint: Hint,
     },
     /// The solved plan breaks the problem's own rules by more than the tolerance.
-    #[error("{}", verification_text(problem, detail, *violation, *tolerance, Hint::OtherBackend.text()))]
+    #[error("{}", verification_text(problem, run, detail, *violation, *tolerance, Hint::OtherBackend.text()))]
     Verification {
         /// The problem (and scenario) name.
         problem: String,
+        /// Which run's decisions fail: a solve's, or a stockpile plan's.
+        run: VerifiedRun,
         /// The worst violation found.
         detail: String,
         /// Its relative size.
         violation: f64,
         /// The allowed size.
         tolerance: f64,
+    },
+}
+
+/// The run whose decisions fail verification ([`Error::Verification`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VerifiedRun {
+    /// A solve of the problem (or of the scenario its name gives).
+    Solve,
+    /// A stockpile plan (SPEC §12), in the case of scenario `case` (`None`:
+    /// the base case, or the case is not known).
+    Plan {
+        /// The scenario of the failing case.
+        case: Option<String>,
     },
 }
 
@@ -219,11 +235,17 @@ fn solver_text(problem: &str, backend: &str, stage: &str, message: &str, help: &
 
 fn verification_text(
     problem: &str,
+    run: &VerifiedRun,
     detail: &str,
     violation: f64,
     tolerance: f64,
     help: &str,
 ) -> String {
+    let problem = match run {
+        VerifiedRun::Solve => problem.to_string(),
+        VerifiedRun::Plan { case: None } => format!("{problem} (plan)"),
+        VerifiedRun::Plan { case: Some(case) } => format!("{problem} (plan, case {case})"),
+    };
     format!(
         "the plan for `{problem}` fails verification: {detail} (violation {violation:.3e} > {tolerance:.0e})\n  = help: {help}"
     )
@@ -285,11 +307,13 @@ impl Error {
             } => solver_text(problem, backend, stage, message, &word(*hint)),
             Error::Verification {
                 problem,
+                run,
                 detail,
                 violation,
                 tolerance,
             } => verification_text(
                 problem,
+                run,
                 detail,
                 *violation,
                 *tolerance,

@@ -1,14 +1,15 @@
 //! `allot check`'s arguments and printing; the checking itself is
 //! [`crate::check`].
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
 use super::print_stdout;
 use crate::check::{
-    CheckOptions, FileReport, Summary, check_files, discover, json_report_with, label,
-    summary_line, text_lines,
+    CheckOptions, FileReport, Outcome, SolveReport, Summary, bless_round, check_files, discover,
+    json_report_with, label, significant,
 };
 use crate::error::{Error, Result};
 use crate::lp::backend::SolverKind;
@@ -108,4 +109,148 @@ pub fn run(args: &CheckArgs) -> Result<i32> {
         CheckFormat::Json => print_stdout(&json_report_with(&reports, &summary))?,
     }
     Ok(summary.exit)
+}
+
+/// A result as shown in `ok`, `unchecked` and `blessed` lines: as it would be blessed.
+fn num(v: f64, tolerance: f64) -> String {
+    format!("{}", bless_round(v, tolerance))
+}
+
+fn values(file: &FileReport, s: &SolveReport) -> String {
+    let mut parts: Vec<String> = s
+        .weighted_shortage
+        .iter()
+        .map(|(t, v)| format!("{t} {}", num(*v, file.tolerance)))
+        .collect();
+    if let Some(c) = s.cost {
+        parts.push(format!("cost {}", num(c, file.tolerance)));
+    }
+    parts.join(", ")
+}
+
+/// The text lines of one file: one per solve (or one for a file that did
+/// not load). With `--strict`, an unchecked solve is a failure and says so.
+fn text_lines(file: &FileReport, strict: bool) -> String {
+    let mut out = String::new();
+    let tol = file.tolerance;
+    if file.solves.is_empty() {
+        let _ = writeln!(
+            out,
+            "{:<10} {}  does not load (see the error on stderr)",
+            "ERROR",
+            file.path.display()
+        );
+        return out;
+    }
+    for s in &file.solves {
+        let what = label(file, s);
+        let _ = match s.outcome {
+            Outcome::Ok => writeln!(out, "{:<10} {what}  {}", "ok", values(file, s)),
+            Outcome::Fail => {
+                let diffs: Vec<String> = s
+                    .comparisons
+                    .iter()
+                    .filter(|c| !c.ok)
+                    .map(|c| {
+                        format!(
+                            "{}: expected {}, got {} (relative difference {:.2e} > tolerance {:e})",
+                            c.field,
+                            significant(c.expected),
+                            significant(c.got),
+                            c.relative_difference,
+                            tol
+                        )
+                    })
+                    .collect();
+                writeln!(out, "{:<10} {what}  {}", "FAIL", diffs.join("; "))
+            }
+            Outcome::Unchecked => {
+                let missing = match &s.scenario {
+                    None if s.plan => "no [expect.plan] table".to_string(),
+                    None => "no [expect] table".to_string(),
+                    Some(n) => format!("no [expect.scenarios.{n}] table"),
+                };
+                if strict {
+                    writeln!(out, "{:<10} {what}  {missing} (--strict)", "FAIL")
+                } else {
+                    writeln!(
+                        out,
+                        "{:<10} {what}  {missing}; got {}",
+                        "unchecked",
+                        values(file, s)
+                    )
+                }
+            }
+            Outcome::Blessed => {
+                let changed: Vec<String> = s
+                    .comparisons
+                    .iter()
+                    .filter(|c| !c.ok)
+                    .map(|c| {
+                        format!(
+                            "{} {} → {}",
+                            c.field,
+                            significant(c.expected),
+                            num(c.got, tol)
+                        )
+                    })
+                    .collect();
+                let note = if changed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (changed: {})", changed.join(", "))
+                };
+                writeln!(out, "{:<10} {what}  {}{note}", "blessed", values(file, s))
+            }
+            Outcome::Error => {
+                let why = if file.error.is_some() {
+                    "could not be written (see the error on stderr)"
+                } else {
+                    "solve failed (see the error on stderr)"
+                };
+                writeln!(out, "{:<10} {what}  {why}", "ERROR")
+            }
+        };
+    }
+    out
+}
+
+/// The summary line.
+fn summary_line(s: &Summary) -> String {
+    let mut parts = vec![
+        format!("{} ok", s.ok),
+        format!("{} failed", s.failed),
+        format!(
+            "{} unchecked{}",
+            s.unchecked,
+            if s.strict {
+                " (--strict: failures)"
+            } else {
+                ""
+            }
+        ),
+    ];
+    if s.blessed > 0 {
+        parts.push(format!(
+            "{} blessed ({} files rewritten)",
+            s.blessed, s.rewritten
+        ));
+    }
+    parts.push(format!("{} errors", s.errors));
+    let verdict = match s.exit {
+        0 => "passed",
+        1 => "FAILED",
+        _ => "ERROR",
+    };
+    let shard = s
+        .shard
+        .as_ref()
+        .map(|k| format!(" (shard {k})"))
+        .unwrap_or_default();
+    format!(
+        "check{shard} {verdict}: {} files, {} solves: {}\n",
+        s.files,
+        s.solves,
+        parts.join(", ")
+    )
 }

@@ -13,7 +13,7 @@ pub mod check;
 pub mod term;
 
 use crate::backend::SolverKind;
-use crate::error::{Error, Hint, Result, SizeRemedy, Wording};
+use crate::error::{Error, Hint, Result, SizeRemedy, VerifiedRun, Wording};
 use crate::report::{CsvTable, OutputFormat};
 use crate::solution::Solution;
 use crate::solve::SolveRequest;
@@ -563,6 +563,7 @@ fn solve(args: &SolveArgs) -> Result<i32> {
     if let Some(s) = failed.first() {
         let e = Error::Verification {
             problem: s.problem.clone(),
+            run: VerifiedRun::Solve,
             detail: s.verification.worst.clone(),
             violation: s.verification.max_violation,
             tolerance: crate::verify::TOLERANCE,
@@ -647,7 +648,14 @@ fn plan(args: &PlanArgs) -> Result<i32> {
         PlanFormat::Json => crate::plan::json(&plan),
     };
     if let Some(w) = &args.write {
-        let placed = crate::plan::placed_text(&text, &args.file, format, &problem, &plan)?;
+        let placed = crate::plan::placed_text(
+            &text,
+            &args.file,
+            format,
+            &problem,
+            &plan,
+            "`allot plan --write`",
+        )?;
         // The written file must load (and say what the plan placed).
         crate::load::parse_str(&placed, w, format).map_err(|e| {
             Error::usage(format!(
@@ -668,19 +676,15 @@ fn plan(args: &PlanArgs) -> Result<i32> {
             .map(|c| &c.solution);
         if let Some(s) = worst {
             let e = Error::Verification {
-                problem: format!(
-                    "{} (plan{})",
-                    s.problem,
-                    s.scenario
-                        .as_ref()
-                        .map(|n| format!(", case {n}"))
-                        .unwrap_or_default()
-                ),
+                problem: s.problem.clone(),
+                run: VerifiedRun::Plan {
+                    case: s.scenario.clone(),
+                },
                 detail: s.verification.worst.clone(),
                 violation: s.verification.max_violation,
                 tolerance: crate::verify::TOLERANCE,
             };
-            term::eprint_error(&e.to_string());
+            term::eprint_error(&message(&e));
             return Ok(e.exit_code());
         }
     }
@@ -744,4 +748,50 @@ fn validate(args: &ValidateArgs) -> Result<i32> {
         }
     }
     Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plan that fails verification: the library states the facts (the
+    /// problem, the plan's case, the violation) and advice without flags;
+    /// the command line says the same with its flag.
+    #[test]
+    fn verification_errors_name_the_case_and_the_cli_adds_the_flag() {
+        let e = Error::Verification {
+            problem: "chips".into(),
+            run: VerifiedRun::Plan {
+                case: Some("strait-closed".into()),
+            },
+            detail: "balance row".into(),
+            violation: 2e-3,
+            tolerance: 1e-6,
+        };
+        let library = e.to_string();
+        assert_eq!(
+            library,
+            "the plan for `chips (plan, case strait-closed)` fails verification: balance row \
+             (violation 2.000e-3 > 1e-6)\n  = help: this is a solver or model bug; try another \
+             backend and report the problem file"
+        );
+        assert!(!library.contains("--"), "{library}");
+        let cli = message(&e);
+        assert_eq!(
+            cli,
+            library.replace("try another backend", "try --solver with another backend")
+        );
+        let solve = Error::Verification {
+            problem: "chips".into(),
+            run: VerifiedRun::Solve,
+            detail: "balance row".into(),
+            violation: 2e-3,
+            tolerance: 1e-6,
+        };
+        assert!(
+            solve.to_string().starts_with("the plan for `chips` fails"),
+            "{solve}"
+        );
+        assert_eq!(e.exit_code(), 3);
+    }
 }

@@ -36,21 +36,283 @@ const MAX_DEPTH: usize = 128;
 
 /// An error found while parsing JSON text or deserializing it.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{message}")]
+#[error("{kind}")]
 pub struct JsonError {
     /// What went wrong, without any location.
-    pub message: String,
+    pub kind: JsonErrorKind,
     /// Byte range of the text the error is about, when known.
     pub span: Option<Range<usize>>,
 }
 
+/// What went wrong, as data: the parse errors of this module's own checks,
+/// and the deserialization errors serde raises (through the
+/// [`de::Error`] methods, each overridden). The `Display` of each is
+/// serde's own wording; [`Found::in_file_words`] and [`expected_in_file_words`]
+/// say a type error in the file's terms.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum JsonErrorKind {
+    /// The JSON parser's own message (`jsonc_parser`), first letter in
+    /// lower case.
+    Parser(String),
+    /// Arrays and objects nested deeper than `max` levels.
+    TooDeep {
+        /// The deepest nesting accepted.
+        max: usize,
+    },
+    /// A key given twice in one object.
+    DuplicateKey {
+        /// The key, unescaped.
+        key: String,
+    },
+    /// A number beyond the range of `f64`.
+    OutOfRange,
+    /// An unescaped control character in a string.
+    ControlCharacter {
+        /// The byte.
+        byte: u8,
+    },
+    /// A character outside strings that strict JSON does not allow.
+    UnexpectedCharacter {
+        /// The character as Rust debug-prints it (or its byte in hex).
+        shown: String,
+    },
+    /// No value at all (empty or blank text).
+    NoValue,
+    /// A key the type does not have.
+    UnknownField {
+        /// The key.
+        field: String,
+        /// The keys the type has.
+        expected: &'static [&'static str],
+    },
+    /// A required key is absent.
+    MissingField {
+        /// The key.
+        field: &'static str,
+    },
+    /// A key given twice.
+    DuplicateField {
+        /// The key.
+        field: &'static str,
+    },
+    /// A value of the wrong type.
+    InvalidType {
+        /// What the file has.
+        found: Found,
+        /// What the type wanted, in serde's words (`f64`, `a sequence`,
+        /// `struct RawSupply`, or a visitor's own description).
+        expected: String,
+    },
+    /// A value of the right type but a wrong value.
+    InvalidValue {
+        /// What the file has.
+        found: Found,
+        /// What the type wanted, in serde's words.
+        expected: String,
+    },
+    /// An array or object of the wrong length.
+    InvalidLength {
+        /// Its length.
+        len: usize,
+        /// What the type wanted, in serde's words.
+        expected: String,
+    },
+    /// An enum name the type does not have.
+    UnknownVariant {
+        /// The name.
+        variant: String,
+        /// The names the type has.
+        expected: &'static [&'static str],
+    },
+    /// Any other message (a type's own check, e.g. `TryFrom`).
+    Custom(String),
+}
+
+/// What the file has where a type error is: serde's [`Unexpected`], owned.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Found {
+    /// `true` or `false`.
+    Bool(bool),
+    /// A non-negative integer.
+    Unsigned(u64),
+    /// A negative integer.
+    Signed(i64),
+    /// Any other number.
+    Float(f64),
+    /// A character.
+    Char(char),
+    /// A string.
+    Str(String),
+    /// JSON `null`.
+    Unit,
+    /// An array.
+    Seq,
+    /// An object or table.
+    Map,
+    /// Anything else, as serde describes it (`a date or time`, `enum`, …).
+    Other(String),
+}
+
+impl From<Unexpected<'_>> for Found {
+    fn from(u: Unexpected<'_>) -> Found {
+        match u {
+            Unexpected::Bool(b) => Found::Bool(b),
+            Unexpected::Unsigned(v) => Found::Unsigned(v),
+            Unexpected::Signed(v) => Found::Signed(v),
+            Unexpected::Float(v) => Found::Float(v),
+            Unexpected::Char(c) => Found::Char(c),
+            Unexpected::Str(s) => Found::Str(s.to_string()),
+            Unexpected::Unit => Found::Unit,
+            Unexpected::Seq => Found::Seq,
+            Unexpected::Map => Found::Map,
+            other => Found::Other(other.to_string()),
+        }
+    }
+}
+
+impl Found {
+    /// serde's [`Unexpected`] for this value, for serde's wording.
+    fn unexpected(&self) -> Unexpected<'_> {
+        match self {
+            Found::Bool(b) => Unexpected::Bool(*b),
+            Found::Unsigned(v) => Unexpected::Unsigned(*v),
+            Found::Signed(v) => Unexpected::Signed(*v),
+            Found::Float(v) => Unexpected::Float(*v),
+            Found::Char(c) => Unexpected::Char(*c),
+            Found::Str(s) => Unexpected::Str(s),
+            Found::Unit => Unexpected::Unit,
+            Found::Seq => Unexpected::Seq,
+            Found::Map => Unexpected::Map,
+            Found::Other(s) => Unexpected::Other(s),
+        }
+    }
+
+    /// The value as a problem file's reader would say it: `an array`, `a
+    /// table`, `` `2.5` ``, `string "lots"`.
+    pub fn in_file_words(&self) -> String {
+        match self {
+            Found::Seq => "an array".to_string(),
+            Found::Map => "a table".to_string(),
+            Found::Unsigned(v) => format!("`{v}`"),
+            Found::Signed(v) => format!("`{v}`"),
+            // As serde writes a float: with a decimal point when finite.
+            Found::Float(v) => {
+                let mut text = v.to_string();
+                if v.is_finite() && !text.contains('.') {
+                    text.push_str(".0");
+                }
+                format!("`{text}`")
+            }
+            other => other.unexpected().to_string(),
+        }
+    }
+}
+
+/// What a type wanted, said in a problem file's terms: serde's `f64` is
+/// `a number`, `struct RawSupply` and `a map` are `a table`. serde hands
+/// the expectation over only as text ([`de::Expected`] is a `Display`), so
+/// this is the one place that reads it.
+pub fn expected_in_file_words(expected: &str) -> &str {
+    match expected {
+        "f64" | "f32" => "a number",
+        "a sequence" => "an array",
+        "a boolean" => "true or false",
+        "a string" => "a string in quotes",
+        e if e.starts_with("struct ") || e.starts_with("a map") => "a table",
+        e => e,
+    }
+}
+
+/// `` `a` ``, `` `a` or `b` ``, `` one of `a`, `b`, `c` ``: serde's list of names.
+struct OneOf(&'static [&'static str]);
+
+impl fmt::Display for OneOf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            [] => Ok(()),
+            [a] => write!(f, "`{a}`"),
+            [a, b] => write!(f, "`{a}` or `{b}`"),
+            names => {
+                f.write_str("one of ")?;
+                for (i, name) in names.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "`{name}`")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Display for JsonErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use JsonErrorKind as K;
+        match self {
+            K::Parser(message) | K::Custom(message) => f.write_str(message),
+            K::TooDeep { max } => write!(f, "nesting is deeper than {max} levels"),
+            K::DuplicateKey { key } => write!(f, "duplicate key `{key}`"),
+            K::OutOfRange => f.write_str("number out of range"),
+            K::ControlCharacter { byte } => write!(
+                f,
+                "control character U+{byte:04X} must be escaped in a string"
+            ),
+            K::UnexpectedCharacter { shown } => write!(f, "unexpected character {shown}"),
+            K::NoValue => f.write_str("expected a JSON value"),
+            K::UnknownField {
+                field,
+                expected: [],
+            } => {
+                write!(f, "unknown field `{field}`, there are no fields")
+            }
+            K::UnknownField { field, expected } => {
+                write!(f, "unknown field `{field}`, expected {}", OneOf(expected))
+            }
+            K::MissingField { field } => write!(f, "missing field `{field}`"),
+            K::DuplicateField { field } => write!(f, "duplicate field `{field}`"),
+            K::InvalidType { found, expected } => write!(
+                f,
+                "invalid type: {}, expected {expected}",
+                found.unexpected()
+            ),
+            K::InvalidValue { found, expected } => write!(
+                f,
+                "invalid value: {}, expected {expected}",
+                found.unexpected()
+            ),
+            K::InvalidLength { len, expected } => {
+                write!(f, "invalid length {len}, expected {expected}")
+            }
+            K::UnknownVariant {
+                variant,
+                expected: [],
+            } => write!(f, "unknown variant `{variant}`, there are no variants"),
+            K::UnknownVariant { variant, expected } => {
+                write!(
+                    f,
+                    "unknown variant `{variant}`, expected {}",
+                    OneOf(expected)
+                )
+            }
+        }
+    }
+}
+
 impl JsonError {
     /// An error located at `span`.
-    fn at(message: impl Into<String>, span: Span) -> Self {
+    fn at(kind: JsonErrorKind, span: Span) -> Self {
         JsonError {
-            message: message.into(),
+            kind,
             span: Some(span),
         }
+    }
+
+    /// An error not located yet.
+    fn unlocated(kind: JsonErrorKind) -> Self {
+        JsonError { kind, span: None }
     }
 
     /// Sets the span to `span` unless the error is already located.
@@ -64,10 +326,50 @@ impl JsonError {
 
 impl de::Error for JsonError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        JsonError {
-            message: msg.to_string(),
-            span: None,
-        }
+        Self::unlocated(JsonErrorKind::Custom(msg.to_string()))
+    }
+
+    fn invalid_type(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Self::unlocated(JsonErrorKind::InvalidType {
+            found: unexp.into(),
+            expected: exp.to_string(),
+        })
+    }
+
+    fn invalid_value(unexp: Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Self::unlocated(JsonErrorKind::InvalidValue {
+            found: unexp.into(),
+            expected: exp.to_string(),
+        })
+    }
+
+    fn invalid_length(len: usize, exp: &dyn de::Expected) -> Self {
+        Self::unlocated(JsonErrorKind::InvalidLength {
+            len,
+            expected: exp.to_string(),
+        })
+    }
+
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        Self::unlocated(JsonErrorKind::UnknownVariant {
+            variant: variant.to_string(),
+            expected,
+        })
+    }
+
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        Self::unlocated(JsonErrorKind::UnknownField {
+            field: field.to_string(),
+            expected,
+        })
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        Self::unlocated(JsonErrorKind::MissingField { field })
+    }
+
+    fn duplicate_field(field: &'static str) -> Self {
+        Self::unlocated(JsonErrorKind::DuplicateField { field })
     }
 }
 
@@ -276,7 +578,7 @@ fn toml_value(value: Spanned<toml::de::DeValue<'_>>, depth: usize) -> Result<Nod
                 Ok(v) if v.is_finite() || text.contains("inf") || text.contains("nan") => {
                     Kind::Number(Number::Float(v))
                 }
-                _ => return Err(JsonError::at("number out of range", span)),
+                _ => return Err(JsonError::at(JsonErrorKind::OutOfRange, span)),
             }
         }
         DeValue::Array(items) => {
@@ -314,14 +616,14 @@ fn parse(text: &str) -> Result<Node, JsonError> {
     let parsed = jsonc_parser::parse_to_ast(text, &collect, &options).map_err(|err| {
         let range = err.range();
         JsonError::at(
-            lowercase_first(&err.kind().to_string()),
+            JsonErrorKind::Parser(lowercase_first(&err.kind().to_string())),
             range.start..range.end,
         )
     })?;
     match parsed.value {
         Some(value) => convert(value, 0),
         None => Err(JsonError::at(
-            "expected a JSON value",
+            JsonErrorKind::NoValue,
             text.len()..text.len(),
         )),
     }
@@ -361,7 +663,7 @@ fn prescan(text: &str) -> Result<(), JsonError> {
                         Some(b'\\') => i += 2,
                         Some(&c) if c < 0x20 => {
                             return Err(JsonError::at(
-                                format!("control character U+{c:04X} must be escaped in a string"),
+                                JsonErrorKind::ControlCharacter { byte: c },
                                 i..i + 1,
                             ));
                         }
@@ -373,7 +675,7 @@ fn prescan(text: &str) -> Result<(), JsonError> {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(JsonError::at(
-                        format!("nesting is deeper than {MAX_DEPTH} levels"),
+                        JsonErrorKind::TooDeep { max: MAX_DEPTH },
                         i..i + 1,
                     ));
                 }
@@ -386,7 +688,7 @@ fn prescan(text: &str) -> Result<(), JsonError> {
                 let len = ch.map_or(1, char::len_utf8);
                 let shown = ch.map_or_else(|| format!("{byte:#04x}"), |c| format!("{c:?}"));
                 return Err(JsonError::at(
-                    format!("unexpected character {shown}"),
+                    JsonErrorKind::UnexpectedCharacter { shown },
                     i..i + len,
                 ));
             }
@@ -415,7 +717,7 @@ fn convert(value: AstValue<'_>, depth: usize) -> Result<Node, JsonError> {
             let span = span_of(lit.range);
             match parse_number(lit.value) {
                 Some(number) => Node::new(span, Kind::Number(number)),
-                None => return Err(JsonError::at("number out of range", span)),
+                None => return Err(JsonError::at(JsonErrorKind::OutOfRange, span)),
             }
         }
         AstValue::Array(array) => {
@@ -439,7 +741,7 @@ fn convert(value: AstValue<'_>, depth: usize) -> Result<Node, JsonError> {
                     ObjectPropName::Word(word) => (word.value.to_owned(), span_of(word.range)),
                 };
                 if !seen.insert(key.clone()) {
-                    return Err(JsonError::at(format!("duplicate key `{key}`"), key_span));
+                    return Err(JsonError::at(JsonErrorKind::DuplicateKey { key }, key_span));
                 }
                 let value = convert(prop.value, depth + 1)?;
                 entries.push(Entry {
@@ -458,7 +760,7 @@ fn convert(value: AstValue<'_>, depth: usize) -> Result<Node, JsonError> {
 fn check_depth(depth: usize, span: &Span) -> Result<(), JsonError> {
     if depth >= MAX_DEPTH {
         Err(JsonError::at(
-            format!("nesting is deeper than {MAX_DEPTH} levels"),
+            JsonErrorKind::TooDeep { max: MAX_DEPTH },
             span.start..span.start + 1,
         ))
     } else {
@@ -954,7 +1256,7 @@ mod tests {
     use serde::de::DeserializeOwned;
     use serde_spanned::Spanned;
 
-    use super::{JsonError, from_str};
+    use super::{Found, JsonError, JsonErrorKind, from_str};
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -1113,12 +1415,25 @@ mod tests {
 
         let text = r#"["Point", "Square"]"#;
         let err = error::<Vec<Shape>>(text);
-        assert!(err.message.contains("unknown variant `Square`"), "{err}");
+        assert!(
+            err.to_string().contains("unknown variant `Square`"),
+            "{err}"
+        );
+        assert_eq!(
+            err.kind,
+            JsonErrorKind::UnknownVariant {
+                variant: "Square".into(),
+                expected: &["Point", "Circle", "Pair", "Rect"],
+            }
+        );
         assert_eq!(error_text(text, &err), "\"Square\"");
 
         let text = r#"[{"Hexagon": 1}]"#;
         let err = error::<Vec<Shape>>(text);
-        assert!(err.message.contains("unknown variant `Hexagon`"), "{err}");
+        assert!(
+            err.to_string().contains("unknown variant `Hexagon`"),
+            "{err}"
+        );
         assert_eq!(error_text(text, &err), "\"Hexagon\"");
 
         let text = r#"[{"Circle": 1, "Point": null}]"#;
@@ -1127,7 +1442,7 @@ mod tests {
 
         let text = r#"["Circle"]"#;
         let err = error::<Vec<Shape>>(text);
-        assert!(err.message.contains("invalid type"), "{err}");
+        assert!(err.to_string().contains("invalid type"), "{err}");
         assert_eq!(error_text(text, &err), "\"Circle\"");
 
         let text = r#"[{"Circle": "big"}]"#;
@@ -1136,7 +1451,10 @@ mod tests {
 
         let text = r#"{"name": "x", "budget": 1, "rule": "Leximin"}"#;
         let err = error::<Problem>(text);
-        assert!(err.message.contains("unknown variant `Leximin`"), "{err}");
+        assert!(
+            err.to_string().contains("unknown variant `Leximin`"),
+            "{err}"
+        );
         assert_eq!(error_text(text, &err), "\"Leximin\"");
 
         let text = "[3]";
@@ -1148,7 +1466,14 @@ mod tests {
     fn unknown_field_points_at_key() {
         let text = r#"{"name": "x", "budget": 1, "items": [{"id": "a", "qty": 1, "bogus": 2}]}"#;
         let err = error::<Problem>(text);
-        assert!(err.message.contains("unknown field `bogus`"), "{err}");
+        assert!(err.to_string().contains("unknown field `bogus`"), "{err}");
+        assert_eq!(
+            err.kind,
+            JsonErrorKind::UnknownField {
+                field: "bogus".into(),
+                expected: &["id", "qty", "count"],
+            }
+        );
         assert_eq!(error_text(text, &err), "\"bogus\"");
     }
 
@@ -1156,7 +1481,8 @@ mod tests {
     fn missing_field_points_at_object() {
         let text = r#"{"name": "x", "budget": 1, "items": [{"id": "a"}]}"#;
         let err = error::<Problem>(text);
-        assert!(err.message.contains("missing field `qty`"), "{err}");
+        assert!(err.to_string().contains("missing field `qty`"), "{err}");
+        assert_eq!(err.kind, JsonErrorKind::MissingField { field: "qty" });
         assert_eq!(error_text(text, &err), r#"{"id": "a"}"#);
     }
 
@@ -1165,27 +1491,52 @@ mod tests {
         let text = r#"{"name": "x", "budget": "lots"}"#;
         let err = error::<Problem>(text);
         assert!(
-            err.message.contains("invalid type: string \"lots\""),
+            err.to_string().contains("invalid type: string \"lots\""),
             "{err}"
+        );
+        assert_eq!(
+            err.kind,
+            JsonErrorKind::InvalidType {
+                found: Found::Str("lots".into()),
+                expected: "f64".into(),
+            }
         );
         assert_eq!(error_text(text, &err), "\"lots\"");
 
         let text = r#"{"name": 5, "budget": 1}"#;
         let err = error::<Problem>(text);
-        assert!(err.message.contains("invalid type"), "{err}");
+        assert!(err.to_string().contains("invalid type"), "{err}");
         assert_eq!(error_text(text, &err), "5");
 
         let text = r#"{"name": "x", "budget": 1, "items": [{"id": "a", "qty": 1, "count": 2.5}]}"#;
         let err = error::<Problem>(text);
         assert!(
-            err.message.contains("invalid type: floating point `2.5`"),
+            err.to_string()
+                .contains("invalid type: floating point `2.5`"),
             "{err}"
+        );
+        assert_eq!(
+            err.kind,
+            JsonErrorKind::InvalidType {
+                found: Found::Float(2.5),
+                expected: "u32".into(),
+            }
         );
         assert_eq!(error_text(text, &err), "2.5");
 
         let text = r#"{"name": "x", "budget": 1, "items": [{"id": "a", "qty": 1, "count": -1}]}"#;
         let err = error::<Problem>(text);
-        assert!(err.message.contains("invalid value: integer `-1`"), "{err}");
+        assert!(
+            err.to_string().contains("invalid value: integer `-1`"),
+            "{err}"
+        );
+        assert_eq!(
+            err.kind,
+            JsonErrorKind::InvalidValue {
+                found: Found::Signed(-1),
+                expected: "u32".into(),
+            }
+        );
         assert_eq!(error_text(text, &err), "-1");
 
         let text = r#"{"name": "x", "budget": 1, "items": [{"id": "a", "qty": {"x": 1}}]}"#;
@@ -1199,19 +1550,23 @@ mod tests {
         let text = "[1, 300]";
         let err = error::<Vec<u8>>(text);
         assert!(
-            err.message.contains("invalid value: integer `300`"),
+            err.to_string().contains("invalid value: integer `300`"),
             "{err}"
         );
         assert_eq!(error_text(text, &err), "300");
 
         let text = "[1, 2, 3]";
         let err = error::<(u8, u8)>(text);
-        assert!(err.message.contains("invalid length 3"), "{err}");
+        assert!(err.to_string().contains("invalid length 3"), "{err}");
+        assert!(
+            matches!(err.kind, JsonErrorKind::InvalidLength { len: 3, .. }),
+            "{err:?}"
+        );
         assert_eq!(error_text(text, &err), "[1, 2, 3]");
 
         let text = "{\"a\": [1]}";
         let err = error::<BTreeMap<String, (u8, u8)>>(text);
-        assert!(err.message.contains("invalid length 1"), "{err}");
+        assert!(err.to_string().contains("invalid length 1"), "{err}");
         assert_eq!(error_text(text, &err), "[1]");
     }
 
@@ -1240,7 +1595,8 @@ mod tests {
     fn number_out_of_range() {
         let text = r#"{"name": "x", "budget": 1e999}"#;
         let err = error::<Problem>(text);
-        assert_eq!(err.message, "number out of range");
+        assert_eq!(err.kind, JsonErrorKind::OutOfRange);
+        assert_eq!(err.to_string(), "number out of range");
         assert_eq!(error_text(text, &err), "1e999");
         // Also in values nobody looks at.
         let text = r#"{"a": [-1e999]}"#;
@@ -1252,7 +1608,10 @@ mod tests {
     fn syntax_errors_are_located() {
         let text = r#"{"name": "x", "budget": 1,}"#;
         let err = error::<Problem>(text);
-        assert!(err.message.contains("trailing comma"), "{err}");
+        assert!(
+            matches!(&err.kind, JsonErrorKind::Parser(m) if m.contains("trailing comma")),
+            "{err:?}"
+        );
         assert_eq!(err.span, Some(25..26));
         assert_eq!(error_text(text, &err), ",");
 
@@ -1301,7 +1660,8 @@ mod tests {
     fn duplicate_keys() {
         let text = r#"{"name": "x", "budget": 1, "name": "y"}"#;
         let err = error::<Problem>(text);
-        assert_eq!(err.message, "duplicate key `name`");
+        assert_eq!(err.kind, JsonErrorKind::DuplicateKey { key: "name".into() });
+        assert_eq!(err.to_string(), "duplicate key `name`");
         assert_eq!(err.span, Some(27..33));
         // Equal after unescaping.
         let text = r#"{"a": 1, "\u0061": 2}"#;
@@ -1316,12 +1676,13 @@ mod tests {
     fn deep_nesting_is_rejected() {
         let text = "[".repeat(100_000);
         let err = error::<serde::de::IgnoredAny>(&text);
-        assert!(err.message.contains("nesting"), "{err}");
+        assert_eq!(err.kind, JsonErrorKind::TooDeep { max: 128 });
+        assert_eq!(err.to_string(), "nesting is deeper than 128 levels");
         assert_eq!(err.span, Some(128..129));
 
         let text = "{\"a\":".repeat(100_000);
         let err = error::<serde_json::Value>(&text);
-        assert!(err.message.contains("nesting"), "{err}");
+        assert!(err.to_string().contains("nesting"), "{err}");
 
         let ok = format!("{}{}", "[".repeat(128), "]".repeat(128));
         from_str::<serde_json::Value>(&ok).unwrap();
@@ -1367,8 +1728,104 @@ mod tests {
         }
         let text = r#"{"p": [1, -2]}"#;
         let err = error::<BTreeMap<String, Vec<Positive>>>(text);
-        assert_eq!(err.message, "-2 is not positive");
+        assert_eq!(err.kind, JsonErrorKind::Custom("-2 is not positive".into()));
         assert_eq!(error_text(text, &err), "-2");
         assert_eq!(err.to_string(), "-2 is not positive");
+    }
+
+    /// The typed errors say what serde's default wording says, so an
+    /// error's `Display` is unchanged by keeping it as data.
+    #[test]
+    fn typed_errors_keep_serde_wording() {
+        use serde::de::{Error as _, Unexpected};
+        type Serde = serde::de::value::Error;
+        let values = [
+            Unexpected::Bool(true),
+            Unexpected::Unsigned(7),
+            Unexpected::Signed(-3),
+            Unexpected::Float(2.0),
+            Unexpected::Float(0.25),
+            Unexpected::Float(f64::INFINITY),
+            Unexpected::Char('x'),
+            Unexpected::Str("a \"b\""),
+            Unexpected::Unit,
+            Unexpected::Seq,
+            Unexpected::Map,
+            Unexpected::Other("a date or time"),
+            Unexpected::UnitVariant,
+        ];
+        for u in values {
+            assert_eq!(
+                JsonError::invalid_type(u, &"f64").to_string(),
+                Serde::invalid_type(u, &"f64").to_string()
+            );
+            assert_eq!(
+                JsonError::invalid_value(u, &"a table").to_string(),
+                Serde::invalid_value(u, &"a table").to_string()
+            );
+        }
+        const NAMES: [&[&str]; 4] = [&[], &["a"], &["a", "b"], &["a", "b", "c"]];
+        for names in NAMES {
+            assert_eq!(
+                JsonError::unknown_field("x", names).to_string(),
+                Serde::unknown_field("x", names).to_string()
+            );
+            assert_eq!(
+                JsonError::unknown_variant("x", names).to_string(),
+                Serde::unknown_variant("x", names).to_string()
+            );
+        }
+        assert_eq!(
+            JsonError::missing_field("id").to_string(),
+            Serde::missing_field("id").to_string()
+        );
+        assert_eq!(
+            JsonError::duplicate_field("id").to_string(),
+            Serde::duplicate_field("id").to_string()
+        );
+        assert_eq!(
+            JsonError::invalid_length(3, &"2 elements").to_string(),
+            Serde::invalid_length(3, &"2 elements").to_string()
+        );
+    }
+
+    /// A found value in a file's words is serde's wording with the Rust
+    /// terms replaced: numbers without `integer`/`floating point`,
+    /// `sequence` and `map` as `an array` and `a table`.
+    #[test]
+    fn found_values_in_file_words() {
+        use serde::de::Unexpected;
+        for (u, words) in [
+            (Unexpected::Seq, "an array"),
+            (Unexpected::Map, "a table"),
+            (Unexpected::Unsigned(12), "`12`"),
+            (Unexpected::Signed(-1), "`-1`"),
+            (Unexpected::Float(2.0), "`2.0`"),
+            (Unexpected::Float(1e20), "`100000000000000000000.0`"),
+            (Unexpected::Float(-0.5), "`-0.5`"),
+            (Unexpected::Float(f64::NAN), "`NaN`"),
+            (Unexpected::Str("lots"), "string \"lots\""),
+            (Unexpected::Bool(false), "boolean `false`"),
+            (Unexpected::Unit, "unit value"),
+            (Unexpected::Other("a date or time"), "a date or time"),
+        ] {
+            assert_eq!(Found::from(u).in_file_words(), words, "{u:?}");
+            // Numbers: serde's own digits, without its type word.
+            let serde = u.to_string();
+            if let Some(digits) = serde
+                .strip_prefix("floating point ")
+                .or(serde.strip_prefix("integer "))
+            {
+                assert_eq!(words, digits);
+            }
+        }
+        assert_eq!(super::expected_in_file_words("f64"), "a number");
+        assert_eq!(super::expected_in_file_words("struct RawSupply"), "a table");
+        assert_eq!(super::expected_in_file_words("a map"), "a table");
+        assert_eq!(super::expected_in_file_words("a sequence"), "an array");
+        assert_eq!(
+            super::expected_in_file_words("a number or an array of numbers, one per period"),
+            "a number or an array of numbers, one per period"
+        );
     }
 }

@@ -18,7 +18,7 @@ use serde_spanned::Spanned;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::error::{Error, Result};
-use crate::json::{JsonError, Kind, Node, from_node, path_at};
+use crate::json::{JsonError, JsonErrorKind, Kind, Node, from_node, path_at};
 use crate::problem::Problem;
 use crate::raw::{RawProblem, TOP_LEVEL_KEYS};
 use crate::validate::MAX_DIAGNOSTICS;
@@ -166,7 +166,7 @@ pub fn parse_raw(text: &str, path: &Path, format: Format) -> Result<RawProblem> 
                     .iter()
                     .filter(|e| seen.insert((e.message().to_string(), e.span())))
                     .take(MAX_SYNTAX_ERRORS)
-                    .map(|e| syntax_diagnostic(text, path, e.message(), e.span()))
+                    .map(|e| syntax_diagnostic(text, path, toml_syntax(text, e)))
                     .collect();
                 return Err(Error::Invalid { diagnostics });
             }
@@ -175,7 +175,7 @@ pub fn parse_raw(text: &str, path: &Path, format: Format) -> Result<RawProblem> 
         Format::Json => crate::json::parse_tree(text),
     };
     let root = root.map_err(|e| Error::Invalid {
-        diagnostics: vec![syntax_diagnostic(text, path, &e.message, e.span)],
+        diagnostics: vec![syntax_diagnostic(text, path, json_syntax(text, e))],
     })?;
     let mut reader = Reader {
         root: &root,
@@ -302,54 +302,52 @@ impl Reader<'_> {
         let span = e.span.clone();
         let at = span.clone().unwrap_or(0..0);
         let path = path_at(self.root, &at);
-        let message = e.message.trim();
-        if let Some(rest) = message.strip_prefix("unknown field `")
-            && let Some((field, expected)) = rest.split_once('`')
-        {
-            let valid: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-            let help = match did_you_mean(field, valid.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None if valid.is_empty() => "remove this key".to_string(),
-                None => format!("valid keys here: {}", quoted(&valid)),
-            };
-            return Diagnostic::at(
-                self.path,
-                self.text,
-                span,
-                path,
-                format!("unknown key `{field}`"),
-            )
-            .with_help(help);
+        match &e.kind {
+            JsonErrorKind::UnknownField { field, expected } => {
+                let help = match did_you_mean(field, expected.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None if expected.is_empty() => "remove this key".to_string(),
+                    None => format!("valid keys here: {}", quoted(expected)),
+                };
+                Diagnostic::at(
+                    self.path,
+                    self.text,
+                    span,
+                    path,
+                    format!("unknown key `{field}`"),
+                )
+                .with_help(help)
+            }
+            JsonErrorKind::MissingField { field } => {
+                // The key path names the table; at the top level, say so.
+                let table = if path.is_empty() {
+                    " at the top level"
+                } else {
+                    ""
+                };
+                let help = match hint(field) {
+                    Some(h) => format!("add `{field}` to this table: {h}"),
+                    None => format!("add `{field}` to this table"),
+                };
+                Diagnostic::at(
+                    self.path,
+                    self.text,
+                    span,
+                    path.clone(),
+                    format!("missing required key `{field}`{table}"),
+                )
+                .with_help(help)
+            }
+            kind => {
+                let message = friendly(kind);
+                let last = last_segment(&path);
+                let help = match hint_at(&path, last) {
+                    Some(h) => format!("`{last}` takes {h}"),
+                    None => "see docs/format.md for the type of each key".to_string(),
+                };
+                Diagnostic::at(self.path, self.text, span, path, message).with_help(help)
+            }
         }
-        if let Some(rest) = message.strip_prefix("missing field `")
-            && let Some((field, _)) = rest.split_once('`')
-        {
-            // The key path names the table; at the top level, say so.
-            let table = if path.is_empty() {
-                " at the top level"
-            } else {
-                ""
-            };
-            let help = match hint(field) {
-                Some(h) => format!("add `{field}` to this table: {h}"),
-                None => format!("add `{field}` to this table"),
-            };
-            return Diagnostic::at(
-                self.path,
-                self.text,
-                span,
-                path.clone(),
-                format!("missing required key `{field}`{table}"),
-            )
-            .with_help(help);
-        }
-        let message = friendly(message);
-        let last = last_segment(&path);
-        let help = match hint_at(&path, last) {
-            Some(h) => format!("`{last}` takes {h}"),
-            None => "see docs/format.md for the type of each key".to_string(),
-        };
-        Diagnostic::at(self.path, self.text, span, path, message).with_help(help)
     }
 }
 
@@ -444,67 +442,95 @@ fn hint(key: &str) -> Option<&'static str> {
     })
 }
 
-/// serde's type-error wording in terms of the file: `expected f64` →
-/// `expected a number`, `struct RawSupply` → `a table`.
-fn friendly(message: &str) -> String {
-    let Some(rest) = message.strip_prefix("invalid type: ") else {
-        return message.to_string();
-    };
-    let Some((found, expected)) = rest.split_once(", expected ") else {
-        return message.to_string();
-    };
-    let expected = match expected {
-        "f64" | "f32" => "a number",
-        "a sequence" => "an array",
-        "a boolean" => "true or false",
-        "a string" => "a string in quotes",
-        e if e.starts_with("struct ") || e.starts_with("a map") => "a table",
-        e => e,
-    };
-    let found = match found {
-        "sequence" => "an array",
-        "map" => "a table",
-        f if f.starts_with("floating point") => f.trim_start_matches("floating point "),
-        f if f.starts_with("integer") => f.trim_start_matches("integer "),
-        f => f,
-    };
-    format!("expected {expected}, found {found}")
+/// A deserialization error in terms of the file: a type error says
+/// `expected a number, found string "x"`, not serde's `invalid type: string
+/// "x", expected f64`; any other error is serde's message.
+fn friendly(kind: &JsonErrorKind) -> String {
+    match kind {
+        JsonErrorKind::InvalidType { found, expected } => format!(
+            "expected {}, found {}",
+            crate::json::expected_in_file_words(expected),
+            found.in_file_words()
+        ),
+        other => other.to_string().trim().to_string(),
+    }
 }
 
-/// A located diagnostic for a parser's error. The key is guessed from the
-/// text before the span (`key = ` in TOML, `"key": ` in JSON).
-fn syntax_diagnostic(
-    text: &str,
-    path: &Path,
-    message: &str,
+/// Help for a syntax error nested too deeply.
+const NESTING_HELP: &str = "a problem file needs only a few levels of nesting; check for unclosed brackets or runaway dotted keys";
+/// Help for a number that is not finite or too large.
+const FINITE_HELP: &str = "write a finite number (quantities up to 1e15)";
+/// Help for a syntax error where a certain token was expected.
+const EXPECTED_HELP: &str = "fix the syntax at the marked place (see docs/format.md)";
+/// Help for any other syntax error.
+const SYNTAX_HELP: &str = "fix the syntax at the marked place";
+
+/// A syntax error in allot's words: what to say, where, and the fix.
+struct Syntax {
+    message: String,
     span: Option<Range<usize>>,
-) -> Diagnostic {
+    help: &'static str,
+    /// The key at fault when the error names it; otherwise the key is
+    /// guessed from the text before the span (`key = ` in TOML, `"key": `
+    /// in JSON).
+    key: Option<String>,
+}
+
+impl Syntax {
+    fn new(message: impl Into<String>, span: Option<Range<usize>>, help: &'static str) -> Syntax {
+        Syntax {
+            message: message.into(),
+            span,
+            help,
+            key: None,
+        }
+    }
+}
+
+/// "arrays or tables are nested too deeply".
+fn too_deep(span: Option<Range<usize>>) -> Syntax {
+    Syntax::new("arrays or tables are nested too deeply", span, NESTING_HELP)
+}
+
+/// Whether the text at `span` is a non-finite number as JavaScript writes
+/// it (JSON has none; TOML writes `nan` and `inf`).
+fn is_non_finite_word(text: &str, span: &Option<Range<usize>>) -> bool {
+    let at = span
+        .as_ref()
+        .and_then(|s| text.get(s.start..))
+        .unwrap_or_default();
+    ["NaN", "Infinity", "-Infinity"]
+        .iter()
+        .any(|w| at.starts_with(w))
+}
+
+/// "JSON has no NaN or Infinity".
+fn non_finite(span: Option<Range<usize>>) -> Syntax {
+    Syntax::new(
+        "JSON has no NaN or Infinity: every number must be finite",
+        span,
+        FINITE_HELP,
+    )
+}
+
+/// A syntax error that a parser gives only as text: the toml crate's parse
+/// errors, and `jsonc_parser`'s (kept as text in
+/// [`JsonErrorKind::Parser`]). This is the one place that reads a parser's
+/// message, for the few errors allot words itself.
+fn parser_syntax(text: &str, message: &str, span: Option<Range<usize>>) -> Syntax {
     let message = message.trim();
-    let at = |s: &Option<Range<usize>>| {
-        s.as_ref()
-            .and_then(|s| text.get(s.start..))
-            .unwrap_or_default()
-    };
-    let (message, span) = match span {
-        // The TOML parser gives no place for keys nested too deeply.
-        None if message.contains("recursion") => (
-            "keys or tables are nested too deeply".to_string(),
-            deepest_line(text),
-        ),
-        s if message.contains("recurse") || message.contains("nesting is deeper") => {
-            ("arrays or tables are nested too deeply".to_string(), s)
-        }
-        s if ["NaN", "Infinity", "-Infinity"]
-            .iter()
-            .any(|w| at(&s).starts_with(w)) =>
-        {
-            (
-                "JSON has no NaN or Infinity: every number must be finite".to_string(),
-                s,
-            )
-        }
-        s => (message.to_string(), s),
-    };
+    // The TOML parser gives no place for keys nested too deeply.
+    if span.is_none() && message.contains("recursion") {
+        let mut s = too_deep(deepest_line(text));
+        s.message = "keys or tables are nested too deeply".to_string();
+        return s;
+    }
+    if message.contains("recurse") || message.contains("nesting is deeper") {
+        return too_deep(span);
+    }
+    if is_non_finite_word(text, &span) {
+        return non_finite(span);
+    }
     // The TOML parser's "duplicate key" points at the key without naming it.
     let repeated = span
         .as_ref()
@@ -513,22 +539,55 @@ fn syntax_diagnostic(
         .map(|k| k.trim().trim_matches(['"', '\'']).to_string())
         .filter(|k| !k.is_empty());
     if let Some(k) = repeated {
-        return Diagnostic::at(path, text, span, k.clone(), format!("duplicate key `{k}`"))
-            .with_help("a key may be given once per table, and a [table] header once per file: remove or merge the repeated one");
+        return Syntax {
+            message: format!("duplicate key `{k}`"),
+            span,
+            help: "a key may be given once per table, and a [table] header once per file: remove or merge the repeated one",
+            key: Some(k),
+        };
     }
-    let key = span
-        .as_ref()
-        .and_then(|s| key_before(text, s.start))
-        .unwrap_or_default();
-    let help = if message.contains("nested too deeply") {
-        "a problem file needs only a few levels of nesting; check for unclosed brackets or runaway dotted keys"
-    } else if message.contains("out of range") || message.contains("NaN") {
-        "write a finite number (quantities up to 1e15)"
+    let help = if message.contains("out of range") || message.contains("NaN") {
+        FINITE_HELP
     } else if message.contains("invalid type") || message.contains("expected") {
-        "fix the syntax at the marked place (see docs/format.md)"
+        EXPECTED_HELP
     } else {
-        "fix the syntax at the marked place"
+        SYNTAX_HELP
     };
+    Syntax::new(message, span, help)
+}
+
+/// A TOML parse error in allot's words.
+fn toml_syntax(text: &str, e: &toml::de::Error) -> Syntax {
+    parser_syntax(text, e.message(), e.span())
+}
+
+/// An error of [`crate::json::parse_tree`] or [`crate::json::from_toml`]
+/// in allot's words.
+fn json_syntax(text: &str, e: JsonError) -> Syntax {
+    let span = e.span;
+    match e.kind {
+        JsonErrorKind::Parser(message) => parser_syntax(text, &message, span),
+        JsonErrorKind::TooDeep { .. } => too_deep(span),
+        JsonErrorKind::OutOfRange => Syntax::new("number out of range", span, FINITE_HELP),
+        // A parser's "unexpected …" tells what was expected nowhere else.
+        kind @ (JsonErrorKind::UnexpectedCharacter { .. } | JsonErrorKind::NoValue) => {
+            Syntax::new(kind.to_string(), span, EXPECTED_HELP)
+        }
+        kind => Syntax::new(kind.to_string(), span, SYNTAX_HELP),
+    }
+}
+
+/// A located diagnostic for a syntax error.
+fn syntax_diagnostic(text: &str, path: &Path, syntax: Syntax) -> Diagnostic {
+    let Syntax {
+        message,
+        span,
+        help,
+        key,
+    } = syntax;
+    let key = key
+        .or_else(|| span.as_ref().and_then(|s| key_before(text, s.start)))
+        .unwrap_or_default();
     Diagnostic::at(path, text, span, key, message).with_help(help)
 }
 

@@ -1,5 +1,6 @@
-//! `allot plan --write`: the problem file with the placement added to its
-//! `supply` stock (SPEC §12), in the input's own syntax.
+//! The problem file with a plan's placement added to its `supply` stock
+//! (SPEC §12), in the input's own syntax (what `allot plan` writes when
+//! asked to).
 //!
 //! TOML is edited with `toml_edit`, so comments, key order and formatting
 //! survive: a placed unit raises the `stock` of the `[[supply]]` entry of its
@@ -63,10 +64,10 @@ fn additions(p: &Problem, plan: &Plan) -> Vec<(String, String, f64)> {
     out
 }
 
-/// The header comment of a written file.
-fn header(plan: &Plan) -> String {
-    let mut out = String::from(
-        "# Written by `allot plan --write`: the stockpile placement below was added to\n# the supply stock; the [[stockpile]] and [expect] tables were removed.\n",
+/// The header comment of a written file; `written_by` names the writer.
+fn header(plan: &Plan, written_by: &str) -> String {
+    let mut out = format!(
+        "# Written by {written_by}: the stockpile placement below was added to\n# the supply stock; the [[stockpile]] and [expect] tables were removed.\n",
     );
     if plan.placement.is_empty() {
         out.push_str("# Nothing was placed.\n");
@@ -84,17 +85,19 @@ fn header(plan: &Plan) -> String {
 }
 
 /// The text of the placed problem file for `plan` of `p`, read from `text`
-/// (the file at `path`, in `format`).
+/// (the file at `path`, in `format`). A TOML file's header comment says it
+/// was written by `written_by` (e.g. the command that wrote it).
 pub fn placed_text(
     text: &str,
     path: &Path,
     format: Format,
     p: &Problem,
     plan: &Plan,
+    written_by: &str,
 ) -> Result<String> {
     let adds = additions(p, plan);
     match format {
-        Format::Toml => placed_toml(text, path, p, plan, &adds),
+        Format::Toml => placed_toml(text, path, p, plan, &adds, written_by),
         Format::Json => placed_json(text, path, p, &adds),
     }
 }
@@ -105,6 +108,7 @@ fn placed_toml(
     p: &Problem,
     plan: &Plan,
     adds: &[(String, String, f64)],
+    written_by: &str,
 ) -> Result<String> {
     use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
     let mut doc: DocumentMut = text
@@ -178,7 +182,7 @@ fn placed_toml(
             ));
         }
     }
-    Ok(format!("{}{}", header(plan), doc))
+    Ok(format!("{}{}", header(plan, written_by), doc))
 }
 
 /// Adds `add` to the number `v`, keeping its comments and spacing.

@@ -105,7 +105,7 @@ pub struct SolveStats {
     /// Times a face restriction fell back on hold rows (a watch fell short,
     /// or an LP was infeasible with the face fixed); 0 when every fix held.
     pub face_fallbacks: usize,
-    /// `--marginal` entries answered without a re-solve: the node that got
+    /// Marginal-value entries answered without a re-solve: the node that got
     /// the units had free stock left in every period of the base plan
     /// (see [`crate::share`], "Marginal values").
     pub marginal_unchanged: usize,

@@ -121,7 +121,7 @@ pub struct Tuning {
     /// reports a basis (see "Optimal faces" in docs/design.md; otherwise a
     /// tier's shortage is held by a row through its leximin).
     pub face: bool,
-    /// Answer a `--marginal` entry without a re-solve when the base plan
+    /// Answer a marginal-value entry without a re-solve when the base plan
     /// proves the units change nothing (see [`crate::share`], "Marginal
     /// values"; otherwise every entry whose units reach demand is
     /// re-solved).

@@ -364,6 +364,7 @@ fn verified(s: &Solution, label: &str) -> Result<()> {
     }
     Err(Error::Verification {
         problem: label.to_string(),
+        run: crate::error::VerifiedRun::Solve,
         detail: s.verification.worst.clone(),
         violation: s.verification.max_violation,
         tolerance: crate::verify::TOLERANCE,

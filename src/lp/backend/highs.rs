@@ -336,18 +336,7 @@ impl Instance {
         if let Some((call, status)) = self.rejected.get() {
             return Err(LpFailure::Rejected { call, status });
         }
-        match status {
-            MODEL_STATUS_OPTIMAL | MODEL_STATUS_MODEL_EMPTY if run != STATUS_ERROR => Ok(()),
-            MODEL_STATUS_INFEASIBLE | MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE => {
-                Err(LpFailure::Infeasible)
-            }
-            MODEL_STATUS_UNBOUNDED => Err(LpFailure::Unbounded),
-            MODEL_STATUS_REACHED_TIME_LIMIT => Err(LpFailure::Limit(LimitKind::Time(None))),
-            MODEL_STATUS_REACHED_ITERATION_LIMIT => Err(LpFailure::Limit(LimitKind::Iterations)),
-            other => Err(LpFailure::Other(format!(
-                "HiGHS stopped with model status {other} (run status {run})"
-            ))),
-        }
+        run_outcome(status, run)
     }
 
     /// Column values, reduced costs and row duals of the last solve.
@@ -952,6 +941,24 @@ impl Session for HighsSession {
     }
 }
 
+/// What a run ended with, from HiGHS's model status and the status
+/// `Highs_run` returned: `Ok` for an optimum (or an empty model), else the
+/// typed failure.
+fn run_outcome(model_status: sys::HighsInt, run_status: sys::HighsInt) -> Result<(), LpFailure> {
+    match model_status {
+        MODEL_STATUS_OPTIMAL | MODEL_STATUS_MODEL_EMPTY if run_status != STATUS_ERROR => Ok(()),
+        MODEL_STATUS_INFEASIBLE | MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE => {
+            Err(LpFailure::Infeasible)
+        }
+        MODEL_STATUS_UNBOUNDED => Err(LpFailure::Unbounded),
+        MODEL_STATUS_REACHED_TIME_LIMIT => Err(LpFailure::Limit(LimitKind::Time(None))),
+        MODEL_STATUS_REACHED_ITERATION_LIMIT => Err(LpFailure::Limit(LimitKind::Iterations)),
+        other => Err(LpFailure::Other(format!(
+            "HiGHS stopped with model status {other} (run status {run_status})"
+        ))),
+    }
+}
+
 /// The [`Side`] of a HiGHS basis status.
 fn side(status: sys::HighsInt) -> Side {
     match status {
@@ -1120,6 +1127,121 @@ mod tests {
         assert!(
             close(out.objective, 5.0) && out.values[1] >= 1.5 - 1e-9,
             "{out:?}"
+        );
+    }
+
+    /// Every HiGHS model status becomes its typed outcome; an optimum
+    /// counts only when the run itself did not fail.
+    #[test]
+    fn model_statuses_map_to_typed_outcomes() {
+        use sys::*;
+        for run in [STATUS_OK, STATUS_WARNING] {
+            assert_eq!(run_outcome(MODEL_STATUS_OPTIMAL, run), Ok(()));
+            assert_eq!(run_outcome(MODEL_STATUS_MODEL_EMPTY, run), Ok(()));
+        }
+        for run in [STATUS_OK, STATUS_WARNING, STATUS_ERROR] {
+            assert_eq!(
+                run_outcome(MODEL_STATUS_INFEASIBLE, run),
+                Err(LpFailure::Infeasible)
+            );
+            assert_eq!(
+                run_outcome(MODEL_STATUS_UNBOUNDED_OR_INFEASIBLE, run),
+                Err(LpFailure::Infeasible)
+            );
+            assert_eq!(
+                run_outcome(MODEL_STATUS_UNBOUNDED, run),
+                Err(LpFailure::Unbounded)
+            );
+            assert_eq!(
+                run_outcome(MODEL_STATUS_REACHED_TIME_LIMIT, run),
+                Err(LpFailure::Limit(LimitKind::Time(None)))
+            );
+            assert_eq!(
+                run_outcome(MODEL_STATUS_REACHED_ITERATION_LIMIT, run),
+                Err(LpFailure::Limit(LimitKind::Iterations))
+            );
+        }
+        // An "optimum" of a run that failed is no optimum.
+        assert_eq!(
+            run_outcome(MODEL_STATUS_OPTIMAL, STATUS_ERROR),
+            Err(LpFailure::Other(format!(
+                "HiGHS stopped with model status {MODEL_STATUS_OPTIMAL} (run status {STATUS_ERROR})"
+            )))
+        );
+        // Every other status is reported with its numbers.
+        for status in [
+            MODEL_STATUS_NOTSET,
+            MODEL_STATUS_LOAD_ERROR,
+            MODEL_STATUS_MODEL_ERROR,
+            MODEL_STATUS_PRESOLVE_ERROR,
+            MODEL_STATUS_SOLVE_ERROR,
+            MODEL_STATUS_POSTSOLVE_ERROR,
+            MODEL_STATUS_OBJECTIVE_BOUND,
+            MODEL_STATUS_OBJECTIVE_TARGET,
+            MODEL_STATUS_UNKNOWN,
+            MODEL_STATUS_REACHED_SOLUTION_LIMIT,
+            MODEL_STATUS_REACHED_INTERRUPT,
+            MODEL_STATUS_REACHED_MEMORY_LIMIT,
+            MODEL_STATUS_HIGHS_INTERRUPT,
+        ] {
+            assert_eq!(
+                run_outcome(status, STATUS_OK),
+                Err(LpFailure::Other(format!(
+                    "HiGHS stopped with model status {status} (run status {STATUS_OK})"
+                ))),
+                "{status}"
+            );
+        }
+    }
+
+    /// A call HiGHS refuses (a row on a column that does not exist) fails
+    /// the next run with `Rejected`, naming the first refused call;
+    /// warnings and later errors do not replace it.
+    #[test]
+    fn refused_calls_fail_the_next_run_with_the_call_named() {
+        let inst = Instance::new();
+        inst.add_col(1.0, 0.0, 1.0, &[]);
+        inst.check("Highs_test_warning", sys::STATUS_WARNING);
+        assert_eq!(inst.rejected.get(), None);
+        // Column 5 does not exist: HiGHS returns kHighsStatusError.
+        inst.add_row(&[(5, 1.0)], 0.0, 1.0);
+        inst.set_col_bounds(9, 0.0, 1.0);
+        assert_eq!(
+            inst.run(),
+            Err(LpFailure::Rejected {
+                call: "Highs_addRow",
+                status: sys::STATUS_ERROR,
+            })
+        );
+        // The bounds of a column that does not exist, on a fresh instance.
+        let inst = Instance::new();
+        inst.set_col_bounds(3, 0.0, 1.0);
+        assert_eq!(
+            inst.run(),
+            Err(LpFailure::Rejected {
+                call: "Highs_changeColBounds",
+                status: sys::STATUS_ERROR,
+            })
+        );
+        // Calls HiGHS accepts leave the instance solvable.
+        let inst = Instance::new();
+        inst.add_col(1.0, 0.0, 1.0, &[]);
+        inst.add_row(&[(0, 1.0)], 0.0, 1.0);
+        assert_eq!(inst.run(), Ok(()));
+    }
+
+    /// HiGHS's own time limit, reached inside a run (the deadline is still
+    /// ahead when the run starts), gives `Limit(Time)`; the LP is
+    /// feasible and bounded, so no other outcome can pass for it.
+    #[test]
+    fn a_time_limit_reached_inside_highs_is_a_time_limit() {
+        let lp = crate::backend::tests::large_lp(2000, 1500, 7);
+        let objective: Vec<(usize, f64)> = (0..lp.cols.len()).map(|j| (j, 1.0)).collect();
+        let mut s = Highs.open(&lp);
+        s.set_deadline(Some(Instant::now() + std::time::Duration::from_millis(1)));
+        assert_eq!(
+            s.solve(Sense::Maximise, &objective),
+            Err(LpFailure::Limit(LimitKind::Time(None)))
         );
     }
 

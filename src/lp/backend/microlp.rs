@@ -669,6 +669,21 @@ mod tests {
         assert!((out.objective - 5.0).abs() < 1e-9, "{out:?}");
     }
 
+    /// microlp's own time limit, reached while it pivots (the deadline is
+    /// still ahead when the build starts), gives `Limit(Time)`; the LP is
+    /// feasible and bounded, so no other outcome can pass for it.
+    #[test]
+    fn a_time_limit_reached_inside_microlp_is_a_time_limit() {
+        let lp = crate::backend::tests::large_lp(600, 400, 7);
+        let objective: Vec<(usize, f64)> = (0..lp.cols.len()).map(|j| (j, 1.0)).collect();
+        let mut session = Microlp.open(&lp);
+        session.set_deadline(Some(Instant::now() + std::time::Duration::from_millis(20)));
+        assert_eq!(
+            session.solve(Sense::Maximise, &objective),
+            Err(LpFailure::Limit(LimitKind::Time(None)))
+        );
+    }
+
     /// Fixing x1 at 3 makes x0 = 4 − 3 = 1 by r0 (an equality with one free
     /// column), which r1 (x0 ≥ 2) then contradicts: infeasible, found by the
     /// presolve alone. Fixing x1 at 2 instead gives x0 = 2, which fits.

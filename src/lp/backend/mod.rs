@@ -281,3 +281,97 @@ impl SolverKind {
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::{Column, Row};
+
+    /// A feasible, bounded LP with `cols` columns in [0, 10] and `rows`
+    /// rows `Σ a·x ≤ b` (about 5 % of the coefficients non-zero, each in
+    /// (0, 1]; every `b` ≥ 1), drawn from `seed`: slow enough to solve that
+    /// a millisecond's time limit stops it (maximising `Σ x`).
+    pub(crate) fn large_lp(cols: usize, rows: usize, seed: u64) -> Lp {
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let cols_v = (0..cols)
+            .map(|j| Column {
+                name: format!("x{j}"),
+                lo: 0.0,
+                hi: 10.0,
+            })
+            .collect();
+        let rows_v = (0..rows)
+            .map(|i| {
+                let coefs: Vec<(usize, f64)> = (0..cols)
+                    .filter_map(|j| {
+                        let keep = next() < 0.05;
+                        let a = next();
+                        keep.then_some((j, a.max(1e-3)))
+                    })
+                    .collect();
+                Row {
+                    name: format!("r{i}"),
+                    coefs,
+                    lo: f64::NEG_INFINITY,
+                    hi: 1.0 + 50.0 * next(),
+                }
+            })
+            .collect();
+        Lp {
+            cols: cols_v,
+            rows: rows_v,
+        }
+    }
+
+    #[test]
+    fn failures_say_what_stopped_the_solve() {
+        let rejected = LpFailure::Rejected {
+            call: "Highs_addRow",
+            status: -1,
+        };
+        assert_eq!(rejected.to_string(), "Highs_addRow failed with status -1");
+        let limit = |k| LpFailure::Limit(k).to_string();
+        assert_eq!(
+            limit(LimitKind::Time(Some(std::time::Duration::from_millis(
+                2500
+            )))),
+            "the solver hit its limit: the time limit of 2.5 s was reached"
+        );
+        assert_eq!(
+            limit(LimitKind::Time(None)),
+            "the solver hit its limit: the time limit was reached"
+        );
+        assert_eq!(
+            limit(LimitKind::Iterations),
+            "the solver hit its limit: the iteration limit was reached"
+        );
+    }
+
+    /// The generated LP is what its doc says: every row has room (b ≥ 1)
+    /// and every coefficient is positive, so x = 0 is feasible and the
+    /// bounds make it bounded.
+    #[test]
+    fn the_large_lp_is_feasible_and_bounded() {
+        let lp = large_lp(300, 200, 7);
+        assert_eq!((lp.cols.len(), lp.rows.len()), (300, 200));
+        assert!(lp.rows.iter().all(|r| r.hi >= 1.0));
+        let nonzeros: usize = lp.rows.iter().map(|r| r.coefs.len()).sum();
+        // About 5 % of 300 · 200 = 3000.
+        assert!((2000..4000).contains(&nonzeros), "{nonzeros}");
+        assert!(
+            lp.rows
+                .iter()
+                .flat_map(|r| &r.coefs)
+                .all(|&(j, a)| j < 300 && a > 0.0 && a <= 1.0)
+        );
+        assert_eq!(large_lp(300, 200, 7), lp);
+    }
+}
