@@ -306,7 +306,8 @@ impl Shape {
 /// How to build a shape: `scale` multiplies every quantity, `cost_scale`
 /// every cost and `value_scale` every item value; `costs` keeps or drops
 /// every cost, `reverse_allies` lists allies backwards,
-/// `identity_scenario` adds a scenario of factors 1; `parts` makes every
+/// `scenario` adds a scenario `scaled` whose changes multiply every
+/// quantity by that factor (1: the identity); `parts` makes every
 /// lane carry one item and leaves out the `"*"` lane, so that most problems
 /// fall into independent parts; `mixed` makes the items the shape marks
 /// reusable (SPEC §8), so that the problem is otherwise the one without.
@@ -317,7 +318,7 @@ struct Variant {
     value_scale: f64,
     costs: bool,
     reverse_allies: bool,
-    identity_scenario: bool,
+    scenario: Option<f64>,
     parts: bool,
     mixed: bool,
 }
@@ -328,7 +329,7 @@ const BASE: Variant = Variant {
     value_scale: 1.0,
     costs: true,
     reverse_allies: false,
-    identity_scenario: false,
+    scenario: None,
     parts: false,
     mixed: false,
 };
@@ -428,7 +429,7 @@ fn build(shape: &Shape, v: Variant) -> Problem {
             entry.bidirectional(true);
         }
     }
-    if v.identity_scenario {
+    if let Some(f) = v.scenario {
         let has_demand = shape.allies.iter().any(|a| {
             a.demand[..n_items]
                 .iter()
@@ -438,10 +439,10 @@ fn build(shape: &Shape, v: Variant) -> Problem {
             .allies
             .iter()
             .any(|a| a.supply[..n_items].iter().any(Option::is_some));
-        let s = b.scenario("identity");
-        s.change(ChangeEntry::new(Target::Lanes, 1.0).from("*").to("*"));
+        let s = b.scenario("scaled");
+        s.change(ChangeEntry::new(Target::Lanes, f).from("*").to("*"));
         if has_demand {
-            s.change(ChangeEntry::new(Target::Demand, 1.0));
+            s.change(ChangeEntry::new(Target::Demand, f));
         }
         if has_supply {
             for target in [
@@ -450,7 +451,7 @@ fn build(shape: &Shape, v: Variant) -> Problem {
                 Target::ExportLimit,
                 Target::Stock,
             ] {
-                s.change(ChangeEntry::new(target, 1.0).ally("*").item("*"));
+                s.change(ChangeEntry::new(target, f).ally("*").item("*"));
             }
         }
     }
@@ -844,14 +845,41 @@ fn check_identity_scenario_gives_base(shape: &Shape, mixed: bool) {
     let p = build(
         shape,
         Variant {
-            identity_scenario: true,
+            scenario: Some(1.0),
             mixed,
             ..BASE
         },
     );
     let base = solve(&p, None);
-    let same = solve(&p, Some("identity"));
+    let same = solve(&p, Some("scaled"));
     same_optimum(&base, &same, Some(1.0), 1.0, "identity scenario");
+}
+
+/// A scenario that multiplies every quantity (stock and reserve,
+/// production, surge, export limits, demand, lane capacities) by `f` gives
+/// the problem built with every quantity multiplied by `f`: the same fill
+/// rates, `f` times the weighted shortages and the cost. One formulation
+/// goes through the scenario's changes ([`Problem::with_scenario`]), the
+/// other through the builder's numbers. By hand, for one ally with stock 3
+/// and demand 5 of value 1: ×2 gives stock 6, demand 10, shortage 4 = 2·2.
+fn check_scaling_scenario_gives_the_scaled_problem(shape: &Shape, mixed: bool, f: f64) {
+    let v = Variant { mixed, ..BASE };
+    let p = build(
+        shape,
+        Variant {
+            scenario: Some(f),
+            ..v
+        },
+    );
+    let by_changes = solve(&p, Some("scaled"));
+    let by_numbers = solve(&build(shape, Variant { scale: f, ..v }), None);
+    same_optimum(
+        &by_numbers,
+        &by_changes,
+        Some(1.0),
+        1.0,
+        &format!("scenario ×{f}"),
+    );
 }
 
 /// Independent parts solved apart (in parallel or not) give the single
@@ -925,6 +953,7 @@ fn past_failures_still_hold() {
             check_huge_and_tiny_quantities_agree(&shape, mixed);
             check_values_and_costs_in_any_unit_agree(&shape, mixed);
             check_identity_scenario_gives_base(&shape, mixed);
+            check_scaling_scenario_gives_the_scaled_problem(&shape, mixed, 3.0);
             check_split_solves_agree_with_one_lp(&shape, mixed);
             check_frozen_tiers_agree_with_held_tiers(&shape, mixed);
             check_fill_rates_are_leximin(&shape, mixed);
@@ -954,6 +983,15 @@ proptest! {
     #[test]
     fn identity_scenario_gives_base(shape in shape(), mixed in any::<bool>()) {
         check_identity_scenario_gives_base(&shape, mixed);
+    }
+
+    #[test]
+    fn scaling_scenario_gives_the_scaled_problem(
+        shape in shape(),
+        mixed in any::<bool>(),
+        f in prop_oneof![Just(0.5), Just(2.0), Just(3.0), Just(0.25)],
+    ) {
+        check_scaling_scenario_gives_the_scaled_problem(&shape, mixed, f);
     }
 
     #[test]
