@@ -631,7 +631,9 @@ fn finish_file(path: &Path, l: &Loaded, done: Vec<Slot>, opts: &CheckOptions) ->
             Ok(Run::Solve(s)) if s.status != Status::Optimal => {
                 let e = Error::Verification {
                     problem: s.problem.clone(),
-                    run: VerifiedRun::Solve,
+                    run: VerifiedRun::Solve {
+                        scenario: s.scenario.clone(),
+                    },
                     detail: s.verification.worst.clone(),
                     violation: s.verification.max_violation,
                     tolerance: crate::verify::TOLERANCE,

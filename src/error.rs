@@ -87,8 +87,12 @@ pub enum Error {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum VerifiedRun {
-    /// A solve of the problem (or of the scenario its name gives).
-    Solve,
+    /// A solve of the problem (`scenario` `None`) or of one of its
+    /// scenarios.
+    Solve {
+        /// The scenario solved.
+        scenario: Option<String>,
+    },
     /// A stockpile plan (SPEC §12), in the case of scenario `case` (`None`:
     /// the base case, or the case is not known).
     Plan {
@@ -242,7 +246,10 @@ fn verification_text(
     help: &str,
 ) -> String {
     let problem = match run {
-        VerifiedRun::Solve => problem.to_string(),
+        VerifiedRun::Solve { scenario: None } => problem.to_string(),
+        VerifiedRun::Solve {
+            scenario: Some(scenario),
+        } => format!("{problem} (scenario {scenario})"),
         VerifiedRun::Plan { case: None } => format!("{problem} (plan)"),
         VerifiedRun::Plan { case: Some(case) } => format!("{problem} (plan, case {case})"),
     };

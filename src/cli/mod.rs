@@ -563,7 +563,9 @@ fn solve(args: &SolveArgs) -> Result<i32> {
     if let Some(s) = failed.first() {
         let e = Error::Verification {
             problem: s.problem.clone(),
-            run: VerifiedRun::Solve,
+            run: VerifiedRun::Solve {
+                scenario: s.scenario.clone(),
+            },
             detail: s.verification.worst.clone(),
             violation: s.verification.max_violation,
             tolerance: crate::verify::TOLERANCE,
@@ -781,16 +783,21 @@ mod tests {
             cli,
             library.replace("try another backend", "try --solver with another backend")
         );
-        let solve = Error::Verification {
+        let solve = |scenario: Option<&str>| Error::Verification {
             problem: "chips".into(),
-            run: VerifiedRun::Solve,
+            run: VerifiedRun::Solve {
+                scenario: scenario.map(String::from),
+            },
             detail: "balance row".into(),
             violation: 2e-3,
             tolerance: 1e-6,
         };
+        let base = solve(None).to_string();
+        assert!(base.starts_with("the plan for `chips` fails"), "{base}");
+        let scenario = solve(Some("strait-closed")).to_string();
         assert!(
-            solve.to_string().starts_with("the plan for `chips` fails"),
-            "{solve}"
+            scenario.starts_with("the plan for `chips (scenario strait-closed)` fails"),
+            "{scenario}"
         );
         assert_eq!(e.exit_code(), 3);
     }

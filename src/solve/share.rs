@@ -364,7 +364,8 @@ fn verified(s: &Solution, label: &str) -> Result<()> {
     }
     Err(Error::Verification {
         problem: label.to_string(),
-        run: crate::error::VerifiedRun::Solve,
+        // The label names the scenario and the variant solved.
+        run: crate::error::VerifiedRun::Solve { scenario: None },
         detail: s.verification.worst.clone(),
         violation: s.verification.max_violation,
         tolerance: crate::verify::TOLERANCE,
