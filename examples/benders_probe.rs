@@ -141,6 +141,32 @@ fn add_cut(master: &mut Box<dyn Session>, target: usize, wcols: &[usize], cut: &
     }
 }
 
+/// Evaluates case `s`'s tiers below `h` at (y, ws) in order, adding each
+/// tier's cut on its allowance column, and stops at the first tier whose
+/// allowance the case cannot keep: whether there was one.
+#[allow(clippy::too_many_arguments)]
+fn cut_short_tier(
+    c: &mut Case,
+    master: &mut Box<dyn Session>,
+    w: &[Vec<usize>],
+    s: usize,
+    h: usize,
+    y: &[f64],
+    ws: &[f64],
+    npos: usize,
+) -> bool {
+    for k in 0..h {
+        let cut = evaluate(c, k, y, ws, npos).expect("a lower tier is feasible");
+        let short = cut.value < ws[k] - SLACK * ws[k].abs().max(1.0);
+        let wcols: Vec<usize> = (0..k).map(|j| w[j][s]).collect();
+        add_cut(master, w[k][s], &wcols, &cut, true);
+        if short {
+            return true;
+        }
+    }
+    false
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let size = parse_size(args.first().map_or("30x6x12:6", String::as_str));
@@ -339,25 +365,7 @@ fn main() {
                 let ws: Vec<f64> = (0..h).map(|k| m.values[w[k][s]]).collect();
                 // Check the allowances tier by tier first (fast warm
                 // solves), so that the stage's own solve is feasible.
-                let mut short = false;
-                if precheck {
-                    for k in 0..h {
-                        let cut = evaluate(&mut cases[s], k, &y, &ws, npos)
-                            .expect("a lower tier is feasible");
-                        short = cut.value < ws[k] - SLACK * ws[k].abs().max(1.0);
-                        add_cut(
-                            &mut master,
-                            w[k][s],
-                            &(0..k).map(|j| w[j][s]).collect::<Vec<_>>(),
-                            &cut,
-                            true,
-                        );
-                        if short {
-                            break;
-                        }
-                    }
-                }
-                if short {
+                if precheck && cut_short_tier(&mut cases[s], &mut master, &w, s, h, &y, &ws, npos) {
                     infeasible += 1;
                     feasible = false;
                     continue;
@@ -403,22 +411,7 @@ fn main() {
                     None => {
                         infeasible += 1;
                         feasible = false;
-                        // The lowest tier whose allowance the case cannot keep.
-                        for k in 0..h {
-                            let cut = evaluate(&mut cases[s], k, &y, &ws, npos)
-                                .expect("a lower tier is feasible");
-                            let short = cut.value < ws[k] - SLACK * ws[k].abs().max(1.0);
-                            add_cut(
-                                &mut master,
-                                w[k][s],
-                                &(0..k).map(|j| w[j][s]).collect::<Vec<_>>(),
-                                &cut,
-                                true,
-                            );
-                            if short {
-                                break;
-                            }
-                        }
+                        cut_short_tier(&mut cases[s], &mut master, &w, s, h, &y, &ws, npos);
                     }
                 }
             }
