@@ -291,7 +291,6 @@ fn main() {
     let mut center: Option<Vec<f64>> = None;
     // w[h][s], then the cost θ[s].
     let mut w: Vec<Vec<usize>> = Vec::new();
-    let mut optimum = Vec::new();
     let mut total_rounds = 0;
     for h in 0..=tiers {
         let is_cost = h == tiers;
@@ -479,7 +478,6 @@ fn main() {
             },
             stage.elapsed().as_secs_f64()
         );
-        optimum.push(best);
         center = Some(best_y.clone());
         if !is_cost {
             let hold: Vec<(usize, f64)> = w[h].iter().zip(&cases).map(|(&c, k)| (c, k.p)).collect();
